@@ -1,0 +1,64 @@
+// The wired dependencies of one API instance. Procedures and services receive an App; nothing reads globals.
+import {
+  createAccessTokenService,
+  createPasswordHasher,
+  type AccessTokenService,
+  type PasswordHasher,
+  type SigningKeys,
+} from '@latchkey/auth';
+import { createRepositories, type Database, type Repositories } from '@latchkey/db';
+import type { Logger } from 'pino';
+import type { ApiConfig } from './config.js';
+import { loadSigningKeys } from './keys/signing-keys.js';
+import { createRevocationService, type RevocationService } from './revocation/revocation-service.js';
+import { createAuthRateLimits, type AuthRateLimits } from './services/rate-limits.js';
+
+// RFC 8725 section 3.10 / the verifier's default: 30 s of clock tolerance between instances.
+export const ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
+
+export interface App {
+  config: ApiConfig;
+  database: Database;
+  repositories: Repositories;
+  accessTokens: AccessTokenService;
+  passwords: PasswordHasher;
+  revocations: RevocationService;
+  rateLimits: AuthRateLimits;
+  logger: Logger;
+}
+
+export async function createApp(options: {
+  config: ApiConfig;
+  database: Database;
+  logger: Logger;
+  /** Already loaded keys (start-up checks them before opening the database); loaded from config otherwise. */
+  signingKeys?: SigningKeys;
+}): Promise<App> {
+  const { config, database, logger } = options;
+  const repositories = createRepositories(database);
+  const accessTokens = await createAccessTokenService({
+    keys: options.signingKeys ?? (await loadSigningKeys(config.signing, { logger })),
+    issuer: config.issuer,
+    audience: config.audience,
+    ttlSeconds: config.accessTokenTtlSeconds,
+    clockToleranceSeconds: ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
+    now: config.now,
+  });
+  const revocations = createRevocationService({
+    database,
+    repositories,
+    logger,
+    retentionSeconds: config.accessTokenTtlSeconds + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
+    now: config.now,
+  });
+  return {
+    config,
+    database,
+    repositories,
+    accessTokens,
+    passwords: createPasswordHasher(),
+    revocations,
+    rateLimits: createAuthRateLimits(database, config.rateLimits),
+    logger,
+  };
+}

@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { EnvError, parseEnv } from './env.js';
+
+const SECRET = 'dZjJ8UAsj9l328XPwTA4Jt50M3c8PtPjSU_xuwTzc8w';
+
+describe('parseEnv', () => {
+  it('applies the documented defaults', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      ACCESS_TOKEN_TTL: 900,
+      REFRESH_TOKEN_TTL: 30 * 86_400,
+      REFRESH_TOKEN_ABSOLUTE_TTL: 90 * 86_400,
+      REFRESH_GRACE_SECONDS: 10,
+      FRESH_LOGIN_SECONDS: 300,
+      TRUST_PROXY: false,
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: { points: 10, durationSeconds: 900 },
+      RATE_LIMIT_LOGIN_PER_ADDRESS: { points: 100, durationSeconds: 900 },
+      RATE_LIMIT_SIGNUP_PER_ADDRESS: { points: 20, durationSeconds: 3600 },
+    });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['ACCESS_TOKEN_TTL', '15 minutes'],
+    ['ACCESS_TOKEN_TTL', '0'],
+    ['CORS_ORIGINS', 'https://ok.example,https://bad.example/path'],
+    ['TRUST_PROXY', 'yes'],
+    ['RATE_LIMIT_LOGIN_PER_ACCOUNT', '10 per minute'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['NODE_ENV', 'staging'],
+  ])('names %s in a one-line error for %j', (variable, value) => {
+    let error: unknown;
+    try {
+      parseEnv({ [variable]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as Error).message).toMatch(new RegExp(`^Invalid environment variable ${variable}: `));
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('parses durations with units', () => {
+    expect(parseEnv({ ACCESS_TOKEN_TTL: '15m', REFRESH_TOKEN_TTL: '12h' })).toMatchObject({
+      ACCESS_TOKEN_TTL: 900,
+      REFRESH_TOKEN_TTL: 43_200,
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.constantFrom(['s', 1], ['m', 60], ['h', 3600], ['d', 86_400]),
+        (amount, [unit, factor]) => {
+          expect(parseEnv({ ACCESS_TOKEN_TTL: `${amount}${unit}` }).ACCESS_TOKEN_TTL).toBe(
+            amount * (factor as number),
+          );
+        },
+      ),
+    );
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseEnv({ PORT: '', JWT_SECRET: '' })).toMatchObject({ PORT: 3000, JWT_SECRET: undefined });
+  });
+});
+
+describe('production start-up', () => {
+  it('refuses to start without JWT_SECRET or KEY_SET_FILE', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(
+      /^Invalid environment variable JWT_SECRET: production needs JWT_SECRET/,
+    );
+  });
+
+  it('refuses insecure cookies', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET, COOKIE_SECURE: '0' })).toThrow(
+      /COOKIE_SECURE/,
+    );
+  });
+
+  it('uses __Host- Secure cookies on Path=/ and never generates keys', () => {
+    const config = loadConfig({ NODE_ENV: 'production', KEY_SET_FILE: '/etc/latchkey/keys.json' });
+    expect(config.cookie).toEqual({ name: '__Host-latchkey-refresh', path: '/', secure: true });
+    expect(config.signing).toEqual({
+      kind: 'key-set',
+      file: '/etc/latchkey/keys.json',
+      generateIfMissing: false,
+    });
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.host).toBe('0.0.0.0');
+  });
+});
+
+describe('development', () => {
+  it('generates a key set under the data dir when there is no secret, and narrows the cookie to /trpc', () => {
+    const config = loadConfig({ LATCHKEY_DATA_DIR: '/tmp/latchkey-data' });
+    expect(config.signing).toEqual({
+      kind: 'key-set',
+      file: '/tmp/latchkey-data/keys.json',
+      generateIfMissing: true,
+    });
+    expect(config.cookie).toEqual({ name: 'latchkey-refresh', path: '/trpc', secure: false });
+    expect(config.host).toBe('127.0.0.1');
+  });
+
+  it('signs with HS256 when JWT_SECRET is set', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }).signing).toEqual({ kind: 'secret', secret: SECRET });
+  });
+});

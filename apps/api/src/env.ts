@@ -1,0 +1,137 @@
+// The only file of the API that reads process.env (house rule 3). It parses the variables once with zod and
+// turns the first problem into one line that names the variable, so an operator sees exactly what to fix.
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Repository root `.data/` (git-ignored): src/ and dist/ sit at the same depth, so one relative URL works for both. */
+const defaultDataDir = fileURLToPath(new URL('../../../.data/', import.meta.url));
+
+const durationPattern = /^(\d+)(s|m|h|d)?$/;
+const secondsPerUnit = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** `900`, `900s`, `15m`, `12h`, `30d` → seconds. */
+const duration = z
+  .string()
+  .trim()
+  .regex(durationPattern, 'expected a duration such as 900, 15m, 12h or 30d')
+  .transform((text) => {
+    const [, amount = '0', unit = 's'] = durationPattern.exec(text) ?? [];
+    return Number(amount) * secondsPerUnit[unit as keyof typeof secondsPerUnit];
+  })
+  .pipe(z.number().int().positive('must be greater than zero'));
+
+/** `10/15m` → at most 10 attempts per 15 minutes. */
+const rateLimit = z
+  .string()
+  .trim()
+  .regex(/^\d+\/\d+[smhd]?$/, 'expected points/duration such as 10/15m')
+  .transform((text) => {
+    const [points = '', window = ''] = text.split('/');
+    return { points: Number(points), durationSeconds: duration.parse(window) };
+  })
+  .pipe(z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }));
+
+const flag = z.enum(['0', '1']).transform((value) => value === '1');
+
+const origin = z
+  .string()
+  .trim()
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+    } catch {
+      return false;
+    }
+  }, 'expected a comma-separated list of origins such as https://app.example.com (scheme, host, optional port; no path)');
+
+const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().trim().min(1).optional(),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+      .optional(),
+    LATCHKEY_DATA_DIR: z.string().trim().min(1).default(defaultDataDir),
+    JWT_SECRET: z.string().optional(),
+    KEY_SET_FILE: z.string().trim().min(1).optional(),
+    AUTH_ISSUER: z.string().trim().min(1).default('latchkey'),
+    AUTH_AUDIENCE: z.string().trim().min(1).default('latchkey-api'),
+    ACCESS_TOKEN_TTL: duration.default(900),
+    // Sliding: a session idle this long is over; every refresh moves the expiry (RFC 9700 section 4.14.2).
+    REFRESH_TOKEN_TTL: duration.default(30 * 86_400),
+    // Absolute cap from login, never extended by refreshes.
+    REFRESH_TOKEN_ABSOLUTE_TTL: duration.default(90 * 86_400),
+    REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+    FRESH_LOGIN_SECONDS: z.coerce.number().int().positive().default(300),
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((text) =>
+        (text ?? '')
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== ''),
+      )
+      .pipe(z.array(origin)),
+    TRUST_PROXY: flag.default(false),
+    COOKIE_SECURE: flag.optional(),
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: rateLimit.default({ points: 10, durationSeconds: 900 }),
+    RATE_LIMIT_LOGIN_PER_ADDRESS: rateLimit.default({ points: 100, durationSeconds: 900 }),
+    RATE_LIMIT_SIGNUP_PER_ADDRESS: rateLimit.default({ points: 20, durationSeconds: 3600 }),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+    JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // How /trpc is served: `fast` (src/http/fast/, falls back to tRPC's adapter for what it does not implement)
+    // or `official` (tRPC's standalone adapter for everything).
+    HTTP_TRANSPORT: z.enum(['fast', 'official']).default('fast'),
+  })
+  .superRefine((env, context) => {
+    if (env.NODE_ENV !== 'production') return;
+    if ((env.JWT_SECRET ?? '') === '' && env.KEY_SET_FILE === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message:
+          'production needs JWT_SECRET (`pnpm latchkey secret`) or KEY_SET_FILE (`pnpm latchkey keys generate`); dev keys are never generated in production',
+      });
+    }
+    if (env.COOKIE_SECURE === false) {
+      context.addIssue({
+        code: 'custom',
+        path: ['COOKIE_SECURE'],
+        message: 'production refuses insecure cookies: unset COOKIE_SECURE or set it to 1',
+      });
+    }
+  });
+
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+export type Env = z.output<typeof envSchema>;
+
+/** A start-up configuration problem, always one line naming the variable. */
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+/** Parses variables (empty strings count as unset); throws EnvError naming the first bad variable. */
+export function parseEnv(source: EnvSource): Env {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.shape).map((name) => [name, emptyAsUndefined(source[name])]),
+  );
+  const result = envSchema.safeParse(known);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  // The variable only (CORS_ORIGINS, not CORS_ORIGINS.1); values are never echoed, a secret could be among them.
+  const variable = String(issue?.path[0] ?? 'environment');
+  throw new EnvError(`Invalid environment variable ${variable}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** A copy of the process environment, for `loadConfig` in main.ts and the CLI. */
+export function processEnv(): EnvSource {
+  return { ...process.env };
+}

@@ -1,0 +1,13 @@
+import { adminRouter } from './routers/admin.js';
+import { authRouter } from './routers/auth.js';
+import { tasksRouter } from './routers/tasks.js';
+import { router } from './trpc.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  tasks: tasksRouter,
+  admin: adminRouter,
+});
+
+/** The API's type, for `@trpc/client` (apps/web and packages/client import it as a type only). */
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,44 @@
+import { userRoles, type User } from '@latchkey/db';
+import { z } from 'zod';
+import { disableUser, setRole } from '../services/admin.js';
+import { adminProcedure, router } from '../trpc.js';
+import { uuidSchema } from './inputs.js';
+
+export interface AdminUserView {
+  id: string;
+  username: string;
+  role: 'user' | 'admin';
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+function toWire(user: User): AdminUserView {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    createdAt: user.createdAt.toISOString(),
+    disabledAt: user.disabledAt?.toISOString() ?? null,
+  };
+}
+
+export const adminRouter = router({
+  users: adminProcedure.query(async ({ ctx }) => {
+    const users = await ctx.app.repositories.users.list();
+    return users.map(toWire);
+  }),
+
+  setRole: adminProcedure
+    .input(z.strictObject({ userId: uuidSchema, role: z.enum(userRoles) }))
+    .mutation(async ({ ctx, input }) => {
+      const client = { clientAddress: ctx.request.clientAddress, userAgent: ctx.request.userAgent };
+      return toWire(await setRole(ctx.app, ctx.token, input, client));
+    }),
+
+  disableUser: adminProcedure
+    .input(z.strictObject({ userId: uuidSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const client = { clientAddress: ctx.request.clientAddress, userAgent: ctx.request.userAgent };
+      return toWire(await disableUser(ctx.app, ctx.token, input, client));
+    }),
+});

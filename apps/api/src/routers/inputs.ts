@@ -1,0 +1,31 @@
+// Input schemas shared by the routers. Every object is strict: an unknown key (`role` on signup, `ownerId` on a
+// task) is a BAD_REQUEST, so mass assignment cannot happen even if a resolver spread its input.
+import { PASSWORD_MAX_LENGTH } from '@latchkey/auth';
+import { z } from 'zod';
+
+// ASCII letters, digits and . _ - only: no look-alike Unicode names ("аda" with a Cyrillic a).
+export const usernameSchema = z
+  .string()
+  .min(3)
+  .max(32)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and hyphen only');
+
+// The policy (length, common passwords) is applied where a password is chosen; here only a hard size cap, so a
+// huge value is a clean 400 before any hashing (NIST SP 800-63B allows a maximum).
+export const passwordSchema = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4);
+
+export const refreshTransportSchema = z.enum(['cookie', 'body']).default('cookie');
+
+export const credentialsInput = z.strictObject({
+  username: usernameSchema,
+  password: passwordSchema,
+  refreshTransport: refreshTransportSchema,
+});
+
+// Opaque and well under this: the exact format is checked by @latchkey/auth.
+export const refreshTokenSchema = z.string().min(1).max(256);
+
+export const uuidSchema = z.uuid();

@@ -1,0 +1,43 @@
+import type { User, UserRole } from '@latchkey/db';
+import type { App } from '../app.js';
+import { ApiError } from '../errors.js';
+import { recordAudit } from './audit.js';
+import type { ClientInfo } from './client-info.js';
+
+/** Changes a user's role. Takes effect on their next refresh; admin procedures re-read the role on every call. */
+export async function setRole(
+  app: App,
+  admin: { userId: string },
+  input: { userId: string; role: UserRole },
+  client: ClientInfo,
+): Promise<User> {
+  const before = await app.repositories.users.findById(input.userId);
+  if (before === null) throw new ApiError('NOT_FOUND', { message: 'No such user' });
+  const user = await app.repositories.users.setRole(input.userId, input.role);
+  if (user === null) throw new ApiError('NOT_FOUND', { message: 'No such user' });
+  await recordAudit(app, {
+    type: 'role.changed',
+    userId: user.id,
+    client,
+    detail: { from: before.role, to: user.role, by: admin.userId },
+  });
+  return user;
+}
+
+/** Disables an account and revokes every session of it at once, on every instance. */
+export async function disableUser(
+  app: App,
+  admin: { userId: string },
+  input: { userId: string },
+  client: ClientInfo,
+): Promise<User> {
+  const disabled = await app.revocations.disableUser(input.userId, 'user-disabled');
+  if (disabled === null) throw new ApiError('NOT_FOUND', { message: 'No such user' });
+  await recordAudit(app, {
+    type: 'user.disabled',
+    userId: disabled.user.id,
+    client,
+    detail: { by: admin.userId, revokedSessions: disabled.revokedSessionIds.length },
+  });
+  return disabled.user;
+}

@@ -1,0 +1,210 @@
+// Login hardening over real HTTP: rate limits shared in PostgreSQL (429 + Retry-After), indistinguishable
+// timing for unknown users and wrong passwords, and rehashing on login when the argon2 parameters change.
+import { createPasswordHasher } from '@latchkey/auth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  GOOD_PASSWORD,
+  post,
+  startTestApi,
+  uniqueUsername,
+  type TestApi,
+  type WireError,
+} from '../testing/test-api.js';
+import { arrayContaining } from '../testing/matchers.js';
+
+describe('rate limits', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ env: { RATE_LIMIT_LOGIN_PER_ACCOUNT: '3/10m' } });
+  });
+  afterAll(() => api.close());
+
+  it('limits login attempts per account with 429, retryAfter and a Retry-After header', async () => {
+    const username = uniqueUsername();
+    await api.client().auth.signup.mutate({ username, password: GOOD_PASSWORD });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect((await post(api, 'auth.login', { username, password: 'wrong password guess' })).status).toBe(
+        401,
+      );
+    }
+    // Even the right password is refused now: the limit is checked before the password.
+    const limited = await post(api, 'auth.login', {
+      username: username.toUpperCase(),
+      password: GOOD_PASSWORD,
+    });
+    expect(limited.status).toBe(429);
+    const body = (await limited.json()) as WireError;
+    expect(body.error.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', httpStatus: 429 });
+    expect(body.error.data.retryAfter).toBeGreaterThan(500);
+    expect(body.error.data.retryAfter).toBeLessThanOrEqual(600);
+    expect(Number(limited.headers.get('retry-after'))).toBe(body.error.data.retryAfter);
+    // The counter lives in PostgreSQL, where every instance sees it.
+    const rows = await api.database.orm.query.rateLimits.findMany();
+    expect(rows.map((row) => row.key)).toEqual(arrayContaining([`login_account:${username.toLowerCase()}`]));
+  });
+
+  it('a successful login clears the account counter', async () => {
+    const username = uniqueUsername();
+    await api.client().auth.signup.mutate({ username, password: GOOD_PASSWORD });
+    await post(api, 'auth.login', { username, password: 'wrong password guess' });
+    await post(api, 'auth.login', { username, password: 'wrong password guess' });
+    expect((await post(api, 'auth.login', { username, password: GOOD_PASSWORD })).status).toBe(200);
+    await post(api, 'auth.login', { username, password: 'wrong password guess' });
+    await post(api, 'auth.login', { username, password: 'wrong password guess' });
+    expect((await post(api, 'auth.login', { username, password: GOOD_PASSWORD })).status).toBe(200);
+  });
+
+  it('limits login attempts per client address across accounts', async () => {
+    const limited = await startTestApi({ env: { RATE_LIMIT_LOGIN_PER_ADDRESS: '3/10m' } });
+    try {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        statuses.push(
+          (
+            await post(limited, 'auth.login', {
+              username: uniqueUsername('spray'),
+              password: 'guess guess guess',
+            })
+          ).status,
+        );
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits signups per client address', async () => {
+    const limited = await startTestApi({ env: { RATE_LIMIT_SIGNUP_PER_ADDRESS: '2/1h' } });
+    try {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        statuses.push(
+          (await post(limited, 'auth.signup', { username: uniqueUsername(), password: GOOD_PASSWORD }))
+            .status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(await limited.repositories.users.list()).toHaveLength(2);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('X-Forwarded-For', () => {
+  it('is ignored unless TRUST_PROXY=1, and then its right-most entry is the client', async () => {
+    const untrusted = await startTestApi({ env: { RATE_LIMIT_LOGIN_PER_ADDRESS: '2/10m' } });
+    try {
+      for (const forwarded of ['10.0.0.1', '10.0.0.2']) {
+        await post(
+          untrusted,
+          'auth.login',
+          { username: uniqueUsername(), password: 'guess guess guess' },
+          { 'x-forwarded-for': forwarded },
+        );
+      }
+      // Rotating the header does not buy a fresh counter: the socket address counts.
+      const third = await post(
+        untrusted,
+        'auth.login',
+        { username: uniqueUsername(), password: 'guess guess guess' },
+        { 'x-forwarded-for': '10.0.0.3' },
+      );
+      expect(third.status).toBe(429);
+    } finally {
+      await untrusted.close();
+    }
+    const trusted = await startTestApi({ env: { RATE_LIMIT_LOGIN_PER_ADDRESS: '2/10m', TRUST_PROXY: '1' } });
+    try {
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        await post(
+          trusted,
+          'auth.login',
+          { username: uniqueUsername(), password: 'guess guess guess' },
+          { 'x-forwarded-for': 'forged, 10.0.0.1' },
+        );
+      }
+      const sameClient = await post(
+        trusted,
+        'auth.login',
+        { username: uniqueUsername(), password: 'guess guess guess' },
+        { 'x-forwarded-for': 'other-forgery, 10.0.0.1' },
+      );
+      expect(sameClient.status).toBe(429);
+      const otherClient = await post(
+        trusted,
+        'auth.login',
+        { username: uniqueUsername(), password: 'guess guess guess' },
+        { 'x-forwarded-for': '10.0.0.2' },
+      );
+      expect(otherClient.status).toBe(401);
+    } finally {
+      await trusted.close();
+    }
+  });
+});
+
+describe('timing', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  async function medianMs(run: () => Promise<unknown>, times: number): Promise<number> {
+    const samples: number[] = [];
+    for (let index = 0; index < times; index += 1) {
+      const started = performance.now();
+      await run();
+      samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    return samples[Math.floor(samples.length / 2)]!;
+  }
+
+  it('an unknown user takes as long as a wrong password (ratio within 0.7-1.4)', async () => {
+    const username = uniqueUsername();
+    await api.client().auth.signup.mutate({ username, password: GOOD_PASSWORD });
+    const wrongPassword = (): Promise<Response> =>
+      post(api, 'auth.login', { username, password: 'wrong password guess' });
+    const unknownUser = (): Promise<Response> =>
+      post(api, 'auth.login', { username: uniqueUsername('ghost'), password: 'wrong password guess' });
+    await wrongPassword();
+    await unknownUser();
+    // Interleaved rounds, so a burst of load on the machine hits both sides alike.
+    let wrong = 0;
+    let unknown = 0;
+    for (let round = 0; round < 3; round += 1) {
+      wrong += await medianMs(wrongPassword, 5);
+      unknown += await medianMs(unknownUser, 5);
+    }
+    const ratio = unknown / wrong;
+    expect(ratio).toBeGreaterThan(0.7);
+    expect(ratio).toBeLessThan(1.4);
+  });
+});
+
+describe('rehash on login', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('upgrades a hash made with weaker argon2 parameters, without revoking anything', async () => {
+    const username = uniqueUsername();
+    const session = await api.client().auth.signup.mutate({ username, password: GOOD_PASSWORD });
+    const weak = createPasswordHasher({ memoryCostKiB: 8192, timeCost: 1 });
+    await api.repositories.users.updatePasswordHash(session.user.id, await weak.hash(GOOD_PASSWORD));
+    const before = await api.repositories.users.findById(session.user.id);
+    expect(api.server.app.passwords.needsRehash(before!.passwordHash)).toBe(true);
+
+    await api.client().auth.login.mutate({ username, password: GOOD_PASSWORD });
+    const after = await api.repositories.users.findById(session.user.id);
+    expect(after!.passwordHash).not.toBe(before!.passwordHash);
+    expect(api.server.app.passwords.needsRehash(after!.passwordHash)).toBe(false);
+    expect(after!.passwordChangedAt).toEqual(before!.passwordChangedAt);
+    expect((await api.client(session.accessToken).auth.me.query()).username).toBe(username);
+  });
+});

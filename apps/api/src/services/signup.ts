@@ -1,0 +1,22 @@
+import type { App } from '../app.js';
+import { ApiError } from '../errors.js';
+import { recordAudit } from './audit.js';
+import type { ClientInfo } from './client-info.js';
+import { assertPasswordAllowed } from './password-rules.js';
+import { startSession, type IssuedSession } from './session.js';
+
+/** Creates an account (role `user`, always) and logs it in. */
+export async function signup(
+  app: App,
+  input: { username: string; password: string },
+  client: ClientInfo,
+): Promise<IssuedSession> {
+  await app.rateLimits.consumeSignup(client.clientAddress);
+  assertPasswordAllowed(input.password, { username: input.username, field: 'password' });
+  const passwordHash = await app.passwords.hash(input.password);
+  const user = await app.repositories.users.insert({ username: input.username, passwordHash });
+  if (user === null) throw new ApiError('USERNAME_TAKEN');
+  const session = await startSession(app, user, client);
+  await recordAudit(app, { type: 'signup', userId: user.id, sessionId: session.sessionId, client });
+  return session;
+}

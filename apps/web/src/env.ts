@@ -1,0 +1,11 @@
+// The only file of the web app that reads the build-time environment (house rule 3).
+
+/**
+ * The API's tRPC endpoint. Default `/trpc`: same origin as the app, through Vite's proxy in development and
+ * the host's in production, so the refresh cookie is first-party and SameSite=Strict holds.
+ */
+const rawApiUrl: unknown = import.meta.env.VITE_LATCHKEY_API_URL;
+
+export const env = {
+  apiUrl: typeof rawApiUrl === 'string' && rawApiUrl.trim() !== '' ? rawApiUrl.trim() : '/trpc',
+} as const;

@@ -1,0 +1,39 @@
+// The few API calls the benchmarks need to set up (sign up, log in), as plain fetch on tRPC's JSON wire
+// format (CONTRACT.md: no transformer), the way `curl` would make them.
+
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string;
+  userId: string;
+}
+
+interface TrpcSuccess {
+  result: { data: { accessToken: string; refreshToken?: string; user: { id: string } } };
+}
+
+async function mutate(baseUrl: string, procedure: string, input: unknown): Promise<TrpcSuccess> {
+  const response = await fetch(`${baseUrl}/trpc/${procedure}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  // The body may hold tokens: only the status goes into an error message.
+  if (!response.ok) throw new Error(`${procedure} answered ${response.status}`);
+  return (await response.json()) as TrpcSuccess;
+}
+
+/** Signs a user up and returns its tokens, asking for the refresh token in the body. */
+export async function signUp(
+  baseUrl: string,
+  credentials: { username: string; password: string },
+): Promise<SessionTokens> {
+  const { result } = await mutate(baseUrl, 'auth.signup', { ...credentials, refreshTransport: 'body' });
+  const { accessToken, refreshToken, user } = result.data;
+  if (refreshToken === undefined) throw new Error('auth.signup returned no refresh token in the body');
+  return { accessToken, refreshToken, userId: user.id };
+}
+
+/** A password the policy accepts and nobody would guess: 24 random base64url characters. */
+export function randomPassword(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url');
+}

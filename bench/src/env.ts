@@ -1,0 +1,52 @@
+// The only file of the bench that reads process.env (house rule 3).
+
+export interface BenchEnv {
+  /** PostgreSQL server for the refresh benchmark and, when set, for the API under test; null: embedded. */
+  databaseUrl: string | null;
+}
+
+/** The bench's configuration from the environment. */
+export function readBenchEnv(): BenchEnv {
+  const url = process.env.DATABASE_URL?.trim() ?? '';
+  return { databaseUrl: url === '' ? null : url };
+}
+
+/**
+ * The environment for a child process: this one's (PATH, HOME, locale) without any variable the API reads,
+ * so a developer's shell settings cannot change what is measured, plus the given overrides.
+ */
+export function childEnv(overrides: Readonly<Record<string, string>>): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !API_VARIABLES.has(name)) inherited[name] = value;
+  }
+  return { ...inherited, ...overrides };
+}
+
+const API_VARIABLES = new Set([
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'DATABASE_URL',
+  'LATCHKEY_DATA_DIR',
+  'JWT_SECRET',
+  'KEY_SET_FILE',
+  'AUTH_ISSUER',
+  'AUTH_AUDIENCE',
+  'ACCESS_TOKEN_TTL',
+  'REFRESH_TOKEN_TTL',
+  'REFRESH_TOKEN_ABSOLUTE_TTL',
+  'REFRESH_GRACE_SECONDS',
+  'FRESH_LOGIN_SECONDS',
+  'CORS_ORIGINS',
+  'TRUST_PROXY',
+  'COOKIE_SECURE',
+  'RATE_LIMIT_LOGIN_PER_ACCOUNT',
+  'RATE_LIMIT_LOGIN_PER_ADDRESS',
+  'RATE_LIMIT_SIGNUP_PER_ADDRESS',
+  'BODY_LIMIT_BYTES',
+  'JSON_MAX_DEPTH',
+  'LOG_LEVEL',
+  'HTTP_TRANSPORT',
+  'NODE_OPTIONS',
+]);

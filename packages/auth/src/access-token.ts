@@ -1,0 +1,355 @@
+/**
+ * Access tokens: issue and verify RFC 9068-style JWTs (header `typ: at+jwt` and `kid`; claims
+ * `iss aud sub sid role iat exp jti auth_time`) with jose.
+ *
+ * Verification runs in this order, and the first failure is the error's `detail`:
+ *   1. size cap (TOO_LARGE) and shape: three base64url segments, canonical encoding, JSON objects (MALFORMED);
+ *   2. header: pinned `alg` (ALG_NOT_ALLOWED), `typ` (TYP), no `crit` (CRIT), no embedded or remote key
+ *      (EMBEDDED_KEY), a `kid` we hold whose algorithm is the header's (UNKNOWN_KID, ALG_NOT_ALLOWED);
+ *   3. jose: signature (BAD_SIGNATURE), required claims, issuer, audience, nbf, exp with the clock tolerance;
+ *   4. claim types jose does not check, and `iat` not in the future (CLAIM_*, IAT_IN_FUTURE).
+ * The header checks duplicate some of jose's on purpose: they run before any crypto, and they give each
+ * forged token its own exact cause instead of jose's generic "invalid".
+ */
+import { randomUUID } from 'node:crypto';
+
+import { SignJWT, errors, jwtVerify } from 'jose';
+import type { JWK, JWTPayload } from 'jose';
+
+import { AuthError, ConfigError } from './errors.js';
+import type { TokenFailureDetail } from './errors.js';
+import { importSigningKeys } from './signing-keys.js';
+import type { AccessTokenAlgorithm, ImportedSigningKeys, SigningKeys } from './signing-keys.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+export type { AccessTokenAlgorithm, SigningKeys } from './signing-keys.js';
+
+/** RFC 9068 §2.1: the `typ` of a JWT access token. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+/**
+ * Clock skew allowed on `exp`, `nbf` and `iat`. RFC 7519 §4.1.4 allows "some small leeway, usually no more
+ * than a few minutes"; we keep it to 30 seconds, which NTP-synchronised hosts stay well within.
+ */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+export const MAX_CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * Longest token we parse: ours are about 400 characters. The check is the first thing `verify` does, so a
+ * 1 MB token costs one length comparison instead of a base64 decode and a JSON parse.
+ */
+export const MAX_ACCESS_TOKEN_LENGTH = 8192;
+
+/** Default size of the verified-token cache: about 10,000 active clients per instance, a few MB at most. */
+export const DEFAULT_VERIFIED_CACHE_SIZE = 10_000;
+
+/** RFC 7515 §4.1.2-4.1.6: header parameters that carry or point at a key; a verifier must never trust them. */
+const EMBEDDED_KEY_PARAMETERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
+
+const SEGMENT_PATTERN = /^[A-Za-z0-9_-]*$/;
+
+export interface AccessTokenSubject {
+  userId: string;
+  sessionId: string;
+  role: string;
+  /** When the user last presented credentials (OIDC `auth_time`), for "fresh login" checks. */
+  authTime: Date;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  expiresAt: Date;
+  tokenId: string;
+}
+
+export interface VerifiedAccessToken {
+  userId: string;
+  sessionId: string;
+  role: string;
+  authTime: Date;
+  issuedAt: Date;
+  expiresAt: Date;
+  tokenId: string;
+}
+
+export interface AccessTokenServiceOptions {
+  keys: SigningKeys;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  /** Default and maximum 30. */
+  clockToleranceSeconds?: number;
+  /** Entries in the verified-token cache; 0 disables it. Default `DEFAULT_VERIFIED_CACHE_SIZE`. */
+  verifiedCacheSize?: number;
+  /** The clock for issuing, verifying and cache expiry. */
+  now?: () => Date;
+}
+
+export interface AccessTokenService {
+  readonly algorithm: AccessTokenAlgorithm;
+  /** Signs a token for the subject with the current signing key. */
+  issue(subject: AccessTokenSubject): Promise<IssuedAccessToken>;
+  /** Verifies a token. Throws `AuthError` with code TOKEN_EXPIRED or TOKEN_INVALID, and nothing else. */
+  verify(token: string): Promise<VerifiedAccessToken>;
+  /** The public keys as a JWKS (`/.well-known/jwks.json`): public members only; empty under HS256. */
+  publicJwks(): { keys: JWK[] };
+}
+
+/**
+ * Creates the access-token service, importing every key once.
+ *
+ * @throws ConfigError when an option is out of range or a key cannot be imported.
+ * @example
+ * const tokens = await createAccessTokenService({
+ *   keys: hmacSigningKeys(parseJwtSecret(env.JWT_SECRET)),
+ *   issuer: 'https://auth.example.com', audience: 'latchkey-api', ttlSeconds: 900,
+ * });
+ * const { token } = await tokens.issue({ userId, sessionId, role: 'user', authTime: new Date() });
+ * const verified = await tokens.verify(token);
+ */
+export async function createAccessTokenService(
+  options: AccessTokenServiceOptions,
+): Promise<AccessTokenService> {
+  const clockTolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  const cacheSize = options.verifiedCacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE;
+  requireOption(options.issuer !== '', 'issuer must not be empty');
+  requireOption(options.audience !== '', 'audience must not be empty');
+  requireOption(
+    Number.isSafeInteger(options.ttlSeconds) && options.ttlSeconds > 0,
+    'ttlSeconds must be a positive integer',
+  );
+  requireOption(
+    Number.isInteger(clockTolerance) && clockTolerance >= 0 && clockTolerance <= MAX_CLOCK_TOLERANCE_SECONDS,
+    `clockToleranceSeconds must be an integer from 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`,
+  );
+  requireOption(
+    Number.isSafeInteger(cacheSize) && cacheSize >= 0,
+    'verifiedCacheSize must be a non-negative integer',
+  );
+
+  const keys = await importSigningKeys(options.keys);
+  const now = options.now ?? ((): Date => new Date());
+  const cache = new VerifiedTokenCache<VerifiedAccessToken>(cacheSize);
+  const verifyOptions = { issuer: options.issuer, audience: options.audience, clockTolerance };
+
+  return {
+    algorithm: keys.algorithm,
+
+    async issue(subject) {
+      assertSubject(subject);
+      const issuedAtSeconds = Math.floor(now().getTime() / 1000);
+      const expiresAtSeconds = issuedAtSeconds + options.ttlSeconds;
+      const tokenId = randomUUID();
+      const token = await new SignJWT({
+        sid: subject.sessionId,
+        role: subject.role,
+        auth_time: Math.floor(subject.authTime.getTime() / 1000),
+      })
+        .setProtectedHeader({ alg: keys.signer.alg, typ: ACCESS_TOKEN_TYPE, kid: keys.signer.kid })
+        .setIssuer(options.issuer)
+        .setAudience(options.audience)
+        .setSubject(subject.userId)
+        .setIssuedAt(issuedAtSeconds)
+        .setExpirationTime(expiresAtSeconds)
+        .setJti(tokenId)
+        .sign(keys.signer.key);
+      return { token, expiresAt: new Date(expiresAtSeconds * 1000), tokenId };
+    },
+
+    async verify(token) {
+      try {
+        const nowMs = now().getTime();
+        if (typeof token === 'string' && token.length <= MAX_ACCESS_TOKEN_LENGTH) {
+          const cached = cache.get(token, nowMs);
+          if (cached !== undefined) return copyVerified(cached);
+        }
+        const verified = await verifyUncached(token, keys, verifyOptions, nowMs);
+        cache.set(token, verified, verified.expiresAt.getTime(), nowMs);
+        return copyVerified(verified);
+      } catch (error) {
+        throw toAuthError(error);
+      }
+    },
+
+    publicJwks() {
+      return { keys: keys.publicJwks.map((jwk) => ({ ...jwk })) };
+    },
+  };
+}
+
+/** Dates are mutable, so every caller gets its own copy of a cached result. */
+function copyVerified(verified: VerifiedAccessToken): VerifiedAccessToken {
+  return {
+    ...verified,
+    authTime: new Date(verified.authTime),
+    issuedAt: new Date(verified.issuedAt),
+    expiresAt: new Date(verified.expiresAt),
+  };
+}
+
+async function verifyUncached(
+  token: unknown,
+  keys: ImportedSigningKeys,
+  options: { issuer: string; audience: string; clockTolerance: number },
+  nowMs: number,
+): Promise<VerifiedAccessToken> {
+  if (typeof token !== 'string') throw invalid('MALFORMED');
+  if (token.length > MAX_ACCESS_TOKEN_LENGTH) throw invalid('TOO_LARGE');
+  const segments = token.split('.');
+  const [encodedHeader, encodedPayload, encodedSignature] = segments;
+  if (
+    segments.length !== 3 ||
+    encodedHeader === undefined ||
+    encodedPayload === undefined ||
+    encodedSignature === undefined
+  ) {
+    throw invalid('MALFORMED');
+  }
+  const header = decodeJsonSegment(encodedHeader);
+  decodeJsonSegment(encodedPayload);
+  // An empty signature passes the shape check and fails as BAD_SIGNATURE: it is a stripped signature.
+  if (encodedSignature !== '' && !isCanonicalBase64url(encodedSignature)) throw invalid('MALFORMED');
+
+  if (typeof header.alg !== 'string' || ![...keys.verifiers.values()].some((key) => key.alg === header.alg)) {
+    throw invalid('ALG_NOT_ALLOWED');
+  }
+  if (typeof header.typ !== 'string' || normaliseTyp(header.typ) !== ACCESS_TOKEN_TYPE) throw invalid('TYP');
+  // RFC 7515 §4.1.11: a recipient must reject extensions it does not understand, and we understand none.
+  if (Object.hasOwn(header, 'crit')) throw invalid('CRIT');
+  if (EMBEDDED_KEY_PARAMETERS.some((parameter) => Object.hasOwn(header, parameter)))
+    throw invalid('EMBEDDED_KEY');
+  const verifier = typeof header.kid === 'string' ? keys.verifiers.get(header.kid) : undefined;
+  if (verifier === undefined) throw invalid('UNKNOWN_KID');
+  if (verifier.alg !== header.alg) throw invalid('ALG_NOT_ALLOWED');
+
+  const { payload } = await jwtVerify(token, verifier.key, {
+    algorithms: [verifier.alg],
+    issuer: options.issuer,
+    audience: options.audience,
+    typ: ACCESS_TOKEN_TYPE,
+    clockTolerance: options.clockTolerance,
+    currentDate: new Date(nowMs),
+    requiredClaims: ['exp', 'iat', 'sub', 'sid', 'jti', 'role', 'auth_time'],
+  });
+  return readClaims(payload, options.clockTolerance, nowMs);
+}
+
+function readClaims(payload: JWTPayload, clockTolerance: number, nowMs: number): VerifiedAccessToken {
+  const { sub, sid, role, jti, iat, exp, auth_time: authTime } = payload;
+  if (!isNonEmptyString(sub)) throw invalid('CLAIM_SUB');
+  if (!isNonEmptyString(sid)) throw invalid('CLAIM_SID');
+  if (!isNonEmptyString(role)) throw invalid('CLAIM_ROLE');
+  if (!isNonEmptyString(jti)) throw invalid('CLAIM_JTI');
+  if (!isEpochSeconds(iat)) throw invalid('CLAIM_IAT');
+  if (!isEpochSeconds(exp)) throw invalid('CLAIM_EXP');
+  const latestAcceptableSeconds = nowMs / 1000 + clockTolerance;
+  if (iat > latestAcceptableSeconds) throw invalid('IAT_IN_FUTURE');
+  if (!isEpochSeconds(authTime) || authTime > latestAcceptableSeconds) throw invalid('CLAIM_AUTH_TIME');
+  return {
+    userId: sub,
+    sessionId: sid,
+    role,
+    authTime: new Date(authTime * 1000),
+    issuedAt: new Date(iat * 1000),
+    expiresAt: new Date(exp * 1000),
+    tokenId: jti,
+  };
+}
+
+function decodeJsonSegment(segment: string): Record<string, unknown> {
+  if (!isCanonicalBase64url(segment)) throw invalid('MALFORMED');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(segment, 'base64url')));
+  } catch {
+    throw invalid('MALFORMED');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('MALFORMED');
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Base64url without padding, in its one canonical spelling. Decoders ignore the unused low bits of the last
+ * character, so without the round-trip check a token whose last character was changed could still verify.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  return (
+    segment !== '' &&
+    SEGMENT_PATTERN.test(segment) &&
+    Buffer.from(segment, 'base64url').toString('base64url') === segment
+  );
+}
+
+/** RFC 9068 §4: `at+jwt` and `application/at+jwt` are the same type; media types are case-insensitive. */
+function normaliseTyp(typ: string): string {
+  const lowered = typ.toLowerCase();
+  return lowered.startsWith('application/') ? lowered.slice('application/'.length) : lowered;
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+function isEpochSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function invalid(detail: TokenFailureDetail): AuthError {
+  return new AuthError('TOKEN_INVALID', detail);
+}
+
+/** Claim names jose reports, mapped to our details. */
+const CLAIM_DETAIL: Readonly<Record<string, TokenFailureDetail>> = {
+  iss: 'CLAIM_ISS',
+  aud: 'CLAIM_AUD',
+  sub: 'CLAIM_SUB',
+  sid: 'CLAIM_SID',
+  role: 'CLAIM_ROLE',
+  jti: 'CLAIM_JTI',
+  iat: 'CLAIM_IAT',
+  auth_time: 'CLAIM_AUTH_TIME',
+  typ: 'TYP',
+};
+
+/** Every exception a verification can raise, as an AuthError: jose's, TypeErrors, anything. */
+function toAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  if (error instanceof errors.JWTExpired)
+    return new AuthError('TOKEN_EXPIRED', 'EXPIRED', undefined, { cause: error });
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new AuthError('TOKEN_INVALID', 'BAD_SIGNATURE', undefined, { cause: error });
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return new AuthError('TOKEN_INVALID', 'ALG_NOT_ALLOWED', undefined, { cause: error });
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new AuthError('TOKEN_INVALID', claimFailureDetail(error.claim, error.reason), undefined, {
+      cause: error,
+    });
+  }
+  if (error instanceof errors.JOSEError)
+    return new AuthError('TOKEN_INVALID', 'MALFORMED', undefined, { cause: error });
+  return new AuthError('TOKEN_INVALID', 'INTERNAL', undefined, { cause: error });
+}
+
+function claimFailureDetail(claim: string, reason: string): TokenFailureDetail {
+  if (claim === 'exp') return reason === 'missing' ? 'EXP_MISSING' : 'CLAIM_EXP';
+  if (claim === 'nbf') return reason === 'check_failed' ? 'NOT_YET_VALID' : 'CLAIM_NBF';
+  return CLAIM_DETAIL[claim] ?? 'MALFORMED';
+}
+
+function assertSubject(subject: AccessTokenSubject): void {
+  if (
+    !isNonEmptyString(subject.userId) ||
+    !isNonEmptyString(subject.sessionId) ||
+    !isNonEmptyString(subject.role) ||
+    !(subject.authTime instanceof Date) ||
+    Number.isNaN(subject.authTime.getTime())
+  ) {
+    throw new TypeError('issue() needs a non-empty userId, sessionId and role, and a valid authTime');
+  }
+}
+
+function requireOption(condition: boolean, reason: string): void {
+  if (!condition) throw new ConfigError('OPTIONS_INVALID', `Access token options are invalid: ${reason}.`);
+}

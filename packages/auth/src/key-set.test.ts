@@ -1,0 +1,126 @@
+import { calculateJwkThumbprint } from 'jose';
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError } from './errors.js';
+import { generateSigningKey, parseKeySet, rotateKeySet } from './key-set.js';
+import type { StoredKey } from './key-set.js';
+import { keySetSigningKeys } from './signing-keys.js';
+import { createAccessTokenService } from './access-token.js';
+
+describe('generateSigningKey', () => {
+  it.each(['EdDSA', 'ES256'] as const)(
+    'makes a private %s JWK whose kid is its RFC 7638 thumbprint',
+    async (alg) => {
+      const key = await generateSigningKey(alg, { now: new Date('2026-01-01T00:00:00Z') });
+      expect(key.alg).toBe(alg);
+      expect(key.createdAt).toBe('2026-01-01T00:00:00.000Z');
+      expect(key.retiredAt).toBeUndefined();
+      expect(key.privateJwk.d).toEqual(expect.any(String));
+      const { d: _d, ...publicJwk } = key.privateJwk;
+      expect(key.kid).toBe(await calculateJwkThumbprint(publicJwk, 'sha256'));
+      expect(parseKeySet(JSON.parse(JSON.stringify({ keys: [key] })))).toEqual({ keys: [key] });
+    },
+  );
+});
+
+describe('rotateKeySet', () => {
+  it('retires the signer at now and drops retired keys past the retention', async () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const a = await generateSigningKey('EdDSA', { now: t0 });
+    const b = await generateSigningKey('EdDSA', { now: t0 });
+    const c = await generateSigningKey('EdDSA', { now: t0 });
+    const afterB = rotateKeySet({ keys: [a] }, b, { now: t0, retainRetiredSeconds: 930 });
+    expect(afterB.keys).toEqual([b, { ...a, retiredAt: t0.toISOString() }]);
+
+    const t1 = new Date(t0.getTime() + 929_000);
+    const afterC = rotateKeySet(afterB, c, { now: t1, retainRetiredSeconds: 930 });
+    expect(afterC.keys.map((key) => [key.kid, key.retiredAt])).toEqual([
+      [c.kid, undefined],
+      [b.kid, t1.toISOString()],
+      [a.kid, t0.toISOString()],
+    ]);
+    const t2 = new Date(t0.getTime() + 930_000);
+    const afterD = rotateKeySet(afterC, await generateSigningKey('ES256'), {
+      now: t2,
+      retainRetiredSeconds: 930,
+    });
+    expect(afterD.keys.map((key) => key.kid)).not.toContain(a.kid);
+    expect(afterD.keys.map((key) => key.kid)).toContain(b.kid);
+  });
+});
+
+describe('parseKeySet', () => {
+  const good = (): StoredKey => ({
+    kid: 'key-1',
+    alg: 'EdDSA',
+    privateJwk: { kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd' },
+    createdAt: '2026-01-01T00:00:00Z',
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['not an object', 'keys', /"keys" array/],
+    ['no keys', { keys: [] }, /non-empty "keys" array/],
+    ['a path in the kid', { keys: [{ ...good(), kid: '../../etc/passwd' }] }, /kid must be/],
+    ['an unsupported alg', { keys: [{ ...good(), alg: 'RS256' }] }, /alg must be/],
+    ['HS256 in a key set', { keys: [{ ...good(), alg: 'HS256' }] }, /alg must be/],
+    [
+      'a public key only',
+      { keys: [{ ...good(), privateJwk: { kty: 'OKP', crv: 'Ed25519', x: 'x' } }] },
+      /private OKP Ed25519 JWK/,
+    ],
+    [
+      'an EC key labelled EdDSA',
+      { keys: [{ ...good(), privateJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd' } }] },
+      /private OKP/,
+    ],
+    ['a bad date', { keys: [{ ...good(), createdAt: 'yesterday' }] }, /createdAt/],
+    ['two signers', { keys: [good(), { ...good(), kid: 'key-2' }] }, /exactly one key/],
+    ['no signer', { keys: [{ ...good(), retiredAt: '2026-01-02T00:00:00Z' }] }, /exactly one key/],
+    ['duplicate kids', { keys: [good(), { ...good(), retiredAt: '2026-01-02T00:00:00Z' }] }, /share a kid/],
+  ])('refuses %s with a one-line ConfigError', (_name, json, message) => {
+    let caught: unknown;
+    try {
+      parseKeySet(json);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect(caught).toMatchObject({
+      detail: 'KEY_SET_INVALID',
+      message: expect.stringMatching(message) as unknown,
+    });
+    expect((caught as Error).message).not.toContain('\n');
+  });
+
+  it('keeps only the JWK members it knows, so nothing unexpected travels on', () => {
+    const parsed = parseKeySet({
+      keys: [{ ...good(), privateJwk: { ...good().privateJwk, extra: 'x', key_ops: ['sign'] } }],
+    });
+    expect(parsed.keys[0]?.privateJwk).toEqual({ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd' });
+  });
+
+  it('refuses, at service creation, a private key that is not a real key', async () => {
+    const keys = keySetSigningKeys({ keys: [good()] });
+    await expect(
+      createAccessTokenService({ keys, issuer: 'i', audience: 'a', ttlSeconds: 60 }),
+    ).rejects.toMatchObject({ name: 'ConfigError', detail: 'KEY_SET_INVALID' });
+  });
+
+  it('refuses, at service creation, a key whose public members do not match its private key', async () => {
+    const real = await generateSigningKey('EdDSA');
+    const other = await generateSigningKey('EdDSA');
+    const lying = { ...real, privateJwk: { ...real.privateJwk, x: other.privateJwk.x } };
+    await expect(
+      createAccessTokenService({
+        keys: keySetSigningKeys({ keys: [lying] }),
+        issuer: 'i',
+        audience: 'a',
+        ttlSeconds: 60,
+      }),
+    ).rejects.toMatchObject({
+      name: 'ConfigError',
+      detail: 'KEY_SET_INVALID',
+      message: expect.stringMatching(/do not match/) as unknown,
+    });
+  });
+});

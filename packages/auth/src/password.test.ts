@@ -1,0 +1,157 @@
+import { parseOptions } from '@node-rs/argon2';
+import { describe, expect, it } from 'vitest';
+
+import { AuthError } from './errors.js';
+import {
+  ARGON2_MEMORY_COST_KIB,
+  ARGON2_PARALLELISM,
+  ARGON2_TIME_COST,
+  DEFAULT_DUMMY_HASH,
+  createPasswordHasher,
+} from './password.js';
+
+/** Cheap parameters for tests that are not about the parameters. */
+const TEST_PARAMETERS = { memoryCostKiB: 1024, timeCost: 1, parallelism: 1 };
+const hasher = createPasswordHasher(TEST_PARAMETERS);
+
+describe('hash and verify', () => {
+  it('produces a standard argon2id PHC string that verifies the password and nothing else', async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(await hasher.verify(hash, 'correct horse battery staple')).toBe(true);
+    expect(await hasher.verify(hash, 'correct horse battery stapler')).toBe(false);
+    expect(await hasher.verify(hash, 'Correct horse battery staple')).toBe(false);
+  });
+
+  it('salts every hash', async () => {
+    expect(await hasher.hash('same password')).not.toBe(await hasher.hash('same password'));
+  });
+
+  it('verifies a PHC string written by node-argon2 (the format is the standard one)', async () => {
+    const fromNodeArgon2 =
+      '$argon2id$v=19$m=1024,p=1,t=1$MBAvV4ZYB34OIaOx0V7QaQ$wB6gcIpB/TqjmxuazRbuNwYtF4L7AZAal4maf4VsZnM';
+    expect(await hasher.verify(fromNodeArgon2, 'correct horse battery staple')).toBe(true);
+    expect(hasher.needsRehash(fromNodeArgon2)).toBe(false);
+  });
+
+  it('treats NFKC-equivalent spellings as the same password', async () => {
+    const hash = await hasher.hash('ｐａｓｓｗｏｒｄ－１２３');
+    expect(await hasher.verify(hash, 'password-123')).toBe(true);
+    const composed = await hasher.hash('caf\u00e9 au lait');
+    expect(await hasher.verify(composed, 'cafe\u0301 au lait')).toBe(true);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['not PHC', 'not-a-hash'],
+    ['bcrypt', '$2b$10$abcdefghijklmnopqrstuuJ3sOM5lIY0IQ2uDxt3CzE2cL1t0pEvW'],
+    ['truncated argon2id', '$argon2id$v=19$m=1024,t=1,p=1$MBAvV4ZYB34OIaOx0V7QaQ'],
+    ['bad base64 in argon2id', '$argon2id$v=19$m=1024,t=1,p=1$!!!!$!!!!'],
+    [
+      'argon2i',
+      '$argon2i$v=19$m=1024,t=1,p=1$MBAvV4ZYB34OIaOx0V7QaQ$wB6gcIpB/TqjmxuazRbuNwYtF4L7AZAal4maf4VsZnM',
+    ],
+  ])(
+    'returns false, never throws, for a malformed stored hash (%s), and flags it for rehash',
+    async (_name, stored) => {
+      await expect(hasher.verify(stored, 'correct horse battery staple')).resolves.toBe(false);
+      expect(hasher.needsRehash(stored)).toBe(true);
+    },
+  );
+
+  it('refuses to hash an oversized password, and verifies it as false, without hashing', async () => {
+    const huge = 'a'.repeat(1024 * 1024);
+    const expensive = createPasswordHasher();
+    const start = performance.now();
+    await expect(expensive.hash(huge)).rejects.toMatchObject({
+      code: 'PASSWORD_POLICY',
+      detail: 'TOO_MANY_BYTES',
+    });
+    await expect(expensive.verify(DEFAULT_DUMMY_HASH, huge)).resolves.toBe(false);
+    const rejectMs = performance.now() - start;
+    const hashStart = performance.now();
+    await expensive.hash('an ordinary password');
+    expect(rejectMs * 10).toBeLessThan(performance.now() - hashStart);
+    await expect(expensive.hash(huge)).rejects.toBeInstanceOf(AuthError);
+  });
+});
+
+describe('needsRehash', () => {
+  it("is false for this hasher's own hashes and true when any parameter differs", async () => {
+    const hash = await hasher.hash('correct horse battery staple');
+    expect(hasher.needsRehash(hash)).toBe(false);
+    for (const other of [
+      { ...TEST_PARAMETERS, memoryCostKiB: 2048 },
+      { ...TEST_PARAMETERS, timeCost: 2 },
+      { ...TEST_PARAMETERS, parallelism: 2 },
+    ]) {
+      expect(createPasswordHasher(other).needsRehash(hash)).toBe(true);
+    }
+  });
+});
+
+describe('verifyDummy', () => {
+  it('always resolves false', async () => {
+    await expect(hasher.verifyDummy('correct horse battery staple')).resolves.toBe(false);
+    await expect(hasher.verifyDummy('')).resolves.toBe(false);
+  });
+
+  it('costs about what a real verify costs (ratio, same run)', async () => {
+    const measured = createPasswordHasher({ memoryCostKiB: 8192, timeCost: 1, parallelism: 1 });
+    const hash = await measured.hash('correct horse battery staple');
+    await measured.verifyDummy('warm up');
+    // Alternate the two and compare each pair: a change in machine load then moves both sides of a ratio alike,
+    // where two separate batches (all real, then all dummy) would each see different load.
+    const elapsed = async (run: () => Promise<unknown>): Promise<number> => {
+      const start = performance.now();
+      await run();
+      return performance.now() - start;
+    };
+    const ratios: number[] = [];
+    for (let index = 0; index < 15; index++) {
+      const real = await elapsed(() => measured.verify(hash, 'wrong password'));
+      const dummy = await elapsed(() => measured.verifyDummy('wrong password'));
+      ratios.push(dummy / real);
+    }
+    const medianRatio = ratios.sort((a, b) => a - b)[7] ?? 0;
+    expect(medianRatio).toBeGreaterThan(0.5);
+    expect(medianRatio).toBeLessThan(2);
+  });
+});
+
+describe('defaults', () => {
+  it('uses OWASP argon2id parameters, off the event loop, with a matching dummy hash', async () => {
+    expect([ARGON2_MEMORY_COST_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM]).toEqual([19_456, 2, 1]);
+    const real = createPasswordHasher();
+    expect(real.parameters).toEqual({ memoryCostKiB: 19_456, timeCost: 2, parallelism: 1 });
+
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks++;
+    }, 1);
+    const hash = await real.hash('correct horse battery staple');
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+
+    expect(hash.startsWith('$argon2id$v=19$m=19456,t=2,p=1$')).toBe(true);
+    expect(await real.verify(hash, 'correct horse battery staple')).toBe(true);
+    expect(real.needsRehash(hash)).toBe(false);
+    expect(hasher.needsRehash(hash)).toBe(true);
+    expect(parseOptions(DEFAULT_DUMMY_HASH)).toMatchObject({
+      memoryCost: 19_456,
+      timeCost: 2,
+      parallelism: 1,
+      outputLen: 32,
+    });
+    expect(real.needsRehash(DEFAULT_DUMMY_HASH)).toBe(false);
+    await expect(real.verifyDummy('correct horse battery staple')).resolves.toBe(false);
+  });
+
+  it('refuses impossible parameters', () => {
+    expect(() => createPasswordHasher({ timeCost: 0 })).toThrow(/argon2 parameters are invalid/);
+    expect(() => createPasswordHasher({ memoryCostKiB: 4, parallelism: 1 })).toThrow(
+      /argon2 parameters are invalid/,
+    );
+    expect(() => createPasswordHasher({ parallelism: 0 })).toThrow(/argon2 parameters are invalid/);
+  });
+});

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import {
+  DEFAULT_REFRESH_REUSE_GRACE_SECONDS,
+  REFRESH_TOKEN_PREFIX,
+  generateRefreshToken,
+  hashRefreshToken,
+  isWellFormedRefreshToken,
+  refreshTokenHashesEqual,
+} from './refresh-token.js';
+
+describe('generateRefreshToken', () => {
+  it('makes a prefixed 256-bit base64url token and its SHA-256 hex', () => {
+    const { token, hash } = generateRefreshToken();
+    expect(token.startsWith(REFRESH_TOKEN_PREFIX)).toBe(true);
+    expect(Buffer.from(token.slice(REFRESH_TOKEN_PREFIX.length), 'base64url')).toHaveLength(32);
+    expect(hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(isWellFormedRefreshToken(token)).toBe(true);
+  });
+
+  it('never repeats', () => {
+    const tokens = new Set(Array.from({ length: 1000 }, () => generateRefreshToken().token));
+    expect(tokens.size).toBe(1000);
+  });
+});
+
+describe('isWellFormedRefreshToken', () => {
+  const { token } = generateRefreshToken();
+  it.each([
+    ['empty', ''],
+    ['no prefix', token.slice(REFRESH_TOKEN_PREFIX.length)],
+    ['another prefix', `ghr_${token.slice(4)}`],
+    ['one character short', token.slice(0, -1)],
+    ['one character long', `${token}A`],
+    ['standard base64 characters', `${token.slice(0, -2)}+/`],
+    ['surrounding whitespace', ` ${token}`],
+    ['an access token', 'eyJhbGciOiJIUzI1NiJ9.e30.sig'],
+  ])('rejects %s', (_name, candidate) => {
+    expect(isWellFormedRefreshToken(candidate)).toBe(false);
+  });
+
+  it('rejects a non-canonical last character (same bytes, different string)', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = token.charAt(token.length - 1);
+    const sibling = `${token.slice(0, -1)}${alphabet.charAt(alphabet.indexOf(last) ^ 1)}`;
+    expect(Buffer.from(sibling.slice(4), 'base64url')).toEqual(Buffer.from(token.slice(4), 'base64url'));
+    expect(isWellFormedRefreshToken(sibling)).toBe(false);
+  });
+});
+
+describe('refreshTokenHashesEqual', () => {
+  it('is true for equal hashes and false for any other', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        (a, b) => {
+          const ha = Buffer.from(a).toString('hex');
+          const hb = Buffer.from(b).toString('hex');
+          expect(refreshTokenHashesEqual(ha, ha)).toBe(true);
+          expect(refreshTokenHashesEqual(ha, hb)).toBe(ha === hb);
+        },
+      ),
+    );
+  });
+
+  it('is false, without throwing, for values that are not SHA-256 hex', () => {
+    const hash = hashRefreshToken(generateRefreshToken().token);
+    expect(refreshTokenHashesEqual(hash, hash.slice(1))).toBe(false);
+    expect(refreshTokenHashesEqual(hash.toUpperCase(), hash.toUpperCase())).toBe(false);
+    expect(refreshTokenHashesEqual('', '')).toBe(false);
+  });
+});
+
+describe('DEFAULT_REFRESH_REUSE_GRACE_SECONDS', () => {
+  it('is a short window', () => {
+    expect(DEFAULT_REFRESH_REUSE_GRACE_SECONDS).toBe(10);
+  });
+});

@@ -1,0 +1,27 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema/index.js';
+
+/** The typed Drizzle API shared by both drivers: queries written against it run on PGlite and PostgreSQL. */
+export type LatchkeyOrm = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** Which engine a {@link Database} runs on. */
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** A connection to Latchkey's database, embedded (PGlite) or a PostgreSQL server (postgres.js). */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly orm: LatchkeyOrm;
+  /** Applies the committed migrations in packages/db/migrations that have not run yet. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a query; throws when it is unreachable. */
+  ping(): Promise<void>;
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel` (a lower-case SQL identifier). Resolves once the LISTEN
+   * is in place, with a function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Sends `payload` to every listener of `channel`, on every connection to this database. */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Closes the connection (PGlite: the embedded instance; postgres.js: the pool, letting queries finish). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,20 @@
+export { createDb, type CreateDbOptions } from './client.js';
+export type { Database, DatabaseKind, LatchkeyOrm } from './database.js';
+export { isDatabaseUnavailableError } from './database-unavailable.js';
+export { migrationsFolder } from './migrate.js';
+export { createRepositories, type Repositories } from './repositories.js';
+export type { AuditRecordInput, AuditRepository } from './queries/audit.js';
+export { REFRESH_REUSE_REASON, type RefreshRotation } from './queries/refresh-rotation.js';
+export type {
+  NewSessionInput,
+  RevokedSession,
+  RotateRefreshTokenInput,
+  SessionOwner,
+  SessionsRepository,
+  SessionWithUser,
+} from './queries/sessions.js';
+export type { TaskChanges, TasksRepository } from './queries/tasks.js';
+export type { DisabledUser, NewUserInput, UsersRepository } from './queries/users.js';
+export * from './schema/index.js';
+// docs/internals.md names the limiter table `rateLimitTable`; both names refer to the same table.
+export { rateLimits as rateLimitTable } from './schema/rate-limits.js';

@@ -1,0 +1,66 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { assertChannelName } from './channel-name.js';
+import type { Database } from './database.js';
+import { migratePostgres } from './migrate.js';
+import * as schema from './schema/index.js';
+
+/** Options for the postgres.js pool. */
+export interface PostgresPoolOptions {
+  /** Pool size per process; several stateless API instances share one server, so keep it modest. */
+  max?: number;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * Longest wait, in seconds, before a closed pooled connection dials the server again. postgres.js's default
+ * backoff grows as 3^n / 100 s with n counted across the whole pool, up to 20 s, so after a handful of refused
+ * connects during an outage every query queued behind the wait (and so every DB-bound request) hangs for up to
+ * 20 s before failing, and the pool is as slow to notice the server is back. A refused connect costs the server
+ * nothing, so retrying within a second is cheap, answers 503 promptly while it is down and reconnects promptly
+ * after (measured by `pnpm --filter @latchkey/api outage`; SECURITY.md, known gap 2).
+ */
+const RECONNECT_BACKOFF_MAX_SECONDS = 1;
+
+/** Seconds to wait before the n-th consecutive failed connect is retried: doubling from 20 ms, capped, jittered. */
+function reconnectBackoff(attempt: number): number {
+  // Jitter (50-100 %) so the pool's connections do not all redial the server in the same instant.
+  return (0.5 + Math.random() / 2) * Math.min(0.02 * 2 ** attempt, RECONNECT_BACKOFF_MAX_SECONDS);
+}
+
+/** Connects to a PostgreSQL server through a postgres.js pool. Connections open lazily, on first query. */
+export function openPostgres(url: string, options: PostgresPoolOptions = {}): Database {
+  const client = postgres(url, {
+    max: options.max ?? DEFAULT_POOL_SIZE,
+    // Server-side prepared statements: parse and plan once per connection for the repositories' fixed SQL.
+    prepare: true,
+    // Fail a health check or start-up within seconds rather than postgres.js's default 30.
+    connect_timeout: 10,
+    // NOTICEs (e.g. "relation already exists, skipping") are expected during migrations; not worth a log line.
+    onnotice: () => undefined,
+    backoff: reconnectBackoff,
+  });
+  const orm = drizzle({ client, schema });
+  return {
+    kind: 'postgres',
+    orm,
+    migrate: () => migratePostgres(url),
+    async ping() {
+      await client`select 1`;
+    },
+    async listen(channel, onPayload) {
+      assertChannelName(channel);
+      // postgres.js keeps one dedicated connection for all listeners and re-LISTENs after a reconnect.
+      const request = await client.listen(channel, onPayload);
+      return () => request.unlisten();
+    },
+    async notify(channel, payload) {
+      assertChannelName(channel);
+      await client.notify(channel, payload);
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,412 @@
+import { count, eq, isNull, and } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRepositories, type Repositories } from '../repositories.js';
+import { refreshTokens } from '../schema/refresh-tokens.js';
+import { sessions } from '../schema/sessions.js';
+import { users, type User } from '../schema/users.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { at, databaseErrorOf, T0, tokenHash } from '../testing/fixtures.js';
+
+const IDLE = 3600;
+const ABSOLUTE = 4 * 3600;
+const GRACE = 10;
+
+let db: TestDatabase;
+let repos: Repositories;
+let ada: User;
+let bob: User;
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+  repos = createRepositories(db.database);
+  ada = (await repos.users.insert({ username: 'ada', passwordHash: 'h' }))!;
+  bob = (await repos.users.insert({ username: 'bob', passwordHash: 'h' }))!;
+});
+afterEach(() => db.dispose());
+
+async function login(user: User, now = T0, hash = tokenHash()) {
+  const session = await repos.sessions.create({
+    userId: user.id,
+    refreshTokenHash: hash,
+    userAgent: 'vitest',
+    ip: '192.0.2.1',
+    now,
+    idleTtlSeconds: IDLE,
+    absoluteTtlSeconds: ABSOLUTE,
+    authTime: now,
+  });
+  return { session, hash };
+}
+
+function rotate(presentedHash: string, now: Date, nextHash = tokenHash()) {
+  return repos.sessions.rotateRefreshToken({
+    presentedHash,
+    nextHash,
+    successorSealed: `sealed:${nextHash}`,
+    now,
+    graceSeconds: GRACE,
+    idleTtlSeconds: IDLE,
+  });
+}
+
+async function chain(sessionId: string) {
+  return db.database.orm.select().from(refreshTokens).where(eq(refreshTokens.sessionId, sessionId));
+}
+
+async function sessionRow(id: string) {
+  const [row] = await db.database.orm.select().from(sessions).where(eq(sessions.id, id));
+  return row!;
+}
+
+describe('sessions.create', () => {
+  it('writes the session with sliding and absolute expiry and one current refresh token', async () => {
+    const { session, hash } = await login(ada);
+    expect(session).toMatchObject({
+      userId: ada.id,
+      createdAt: T0,
+      lastUsedAt: T0,
+      authTime: T0,
+      expiresAt: at(IDLE),
+      absoluteExpiresAt: at(ABSOLUTE),
+      revokedAt: null,
+      revokedReason: null,
+      userAgent: 'vitest',
+      ip: '192.0.2.1',
+    });
+    expect(await chain(session.id)).toEqual([
+      {
+        tokenHash: hash,
+        sessionId: session.id,
+        createdAt: T0,
+        rotatedAt: null,
+        successorHash: null,
+        successorSealed: null,
+      },
+    ]);
+  });
+
+  it('caps the first expiry at the absolute lifetime', async () => {
+    const session = await repos.sessions.create({
+      userId: ada.id,
+      refreshTokenHash: tokenHash(),
+      userAgent: null,
+      ip: null,
+      now: T0,
+      idleTtlSeconds: 7200,
+      absoluteTtlSeconds: 60,
+      authTime: T0,
+    });
+    expect(session.expiresAt).toEqual(at(60));
+  });
+
+  it('writes nothing when the refresh-token row fails (one transaction)', async () => {
+    const message = await databaseErrorOf(login(ada, T0, 'NOT-A-SHA256-HEX'));
+    expect(message).toMatch(/refresh_tokens_hash_is_sha256_hex/);
+    const [row] = await db.database.orm.select({ n: count() }).from(sessions);
+    expect(row!.n).toBe(0);
+  });
+
+  it('refuses a refresh-token hash that already exists, leaving only the first session', async () => {
+    const { hash } = await login(ada);
+    const message = await databaseErrorOf(login(bob, T0, hash));
+    expect(message).toMatch(/duplicate key|unique/i);
+    const rows = await db.database.orm.select().from(sessions);
+    expect(rows.map((row) => row.userId)).toEqual([ada.id]);
+  });
+});
+
+describe('sessions.rotateRefreshToken', () => {
+  it('rotates a current token: marks it rotated, makes the next current and slides the expiry', async () => {
+    const { session, hash } = await login(ada);
+    const next = tokenHash();
+    const result = await rotate(hash, at(600), next);
+
+    expect(result).toMatchObject({
+      kind: 'rotated',
+      user: { id: ada.id },
+      session: {
+        id: session.id,
+        lastUsedAt: at(600),
+        expiresAt: at(600 + IDLE),
+        absoluteExpiresAt: at(ABSOLUTE),
+      },
+    });
+    const rows = await chain(session.id);
+    expect(rows.find((row) => row.tokenHash === hash)).toMatchObject({
+      rotatedAt: at(600),
+      successorHash: next,
+      successorSealed: `sealed:${next}`,
+    });
+    expect(rows.find((row) => row.tokenHash === next)).toMatchObject({ rotatedAt: null, createdAt: at(600) });
+  });
+
+  it('never slides the expiry past the absolute cap', async () => {
+    const { session, hash } = await login(ada);
+    let current = hash;
+    for (const t of [3000, 6000, 9000, 12_000, ABSOLUTE - 60]) {
+      const next = tokenHash();
+      const result = await rotate(current, at(t), next);
+      expect(result.kind).toBe('rotated');
+      current = next;
+    }
+    // 60 s before the cap, a full idle period would overshoot it: the expiry stops at the cap.
+    expect(await sessionRow(session.id)).toMatchObject({
+      lastUsedAt: at(ABSOLUTE - 60),
+      expiresAt: at(ABSOLUTE),
+    });
+  });
+
+  it('answers a duplicate within the grace window with the sealed successor and changes nothing', async () => {
+    const { session, hash } = await login(ada);
+    const next = tokenHash();
+    await rotate(hash, at(100), next);
+    const before = await chain(session.id);
+
+    const result = await rotate(hash, at(100 + GRACE));
+
+    expect(result).toMatchObject({
+      kind: 'grace',
+      successorSealed: `sealed:${next}`,
+      session: { id: session.id },
+    });
+    expect(await chain(session.id)).toEqual(before);
+    expect((await sessionRow(session.id)).revokedAt).toBeNull();
+  });
+
+  it('treats a rotated token presented after the grace window as reuse and revokes the session', async () => {
+    const { session, hash } = await login(ada);
+    const next = tokenHash();
+    await rotate(hash, at(100), next);
+
+    const result = await rotate(hash, at(100 + GRACE + 1));
+
+    expect(result).toEqual({ kind: 'reuse', sessionId: session.id, userId: ada.id });
+    expect(await sessionRow(session.id)).toMatchObject({
+      revokedAt: at(100 + GRACE + 1),
+      revokedReason: 'refresh-reuse',
+    });
+    // The legitimate holder's current token dies with the session.
+    expect(await rotate(next, at(120))).toEqual({ kind: 'revoked', sessionId: session.id, userId: ada.id });
+    expect(await repos.sessions.findActiveById(session.id, at(120))).toBeNull();
+  });
+
+  it('recognises reuse of ANY earlier token of the chain, even inside the grace window', async () => {
+    const { session, hash: first } = await login(ada);
+    const second = tokenHash();
+    await rotate(first, at(100), second);
+    await rotate(second, at(101));
+
+    // `first` was rotated 2 s ago, but its successor is no longer current: not a race, a replay.
+    const result = await rotate(first, at(102));
+
+    expect(result).toEqual({ kind: 'reuse', sessionId: session.id, userId: ada.id });
+    expect((await sessionRow(session.id)).revokedReason).toBe('refresh-reuse');
+  });
+
+  it('reports revoked for a token of a revoked session', async () => {
+    const { session, hash } = await login(ada);
+    await repos.sessions.revoke({ sessionId: session.id, userId: ada.id, reason: 'logout', now: at(5) });
+    expect(await rotate(hash, at(6))).toEqual({ kind: 'revoked', sessionId: session.id, userId: ada.id });
+    expect(await chain(session.id)).toHaveLength(1);
+  });
+
+  it('reports revoked when the user is disabled', async () => {
+    const { session, hash } = await login(ada);
+    // Disable the user without touching the session, to prove the user check stands on its own.
+    await db.database.orm
+      .update(users)
+      .set({ disabledAt: at(1) })
+      .where(eq(users.id, ada.id));
+    expect(await rotate(hash, at(6))).toEqual({ kind: 'revoked', sessionId: session.id, userId: ada.id });
+    expect(await chain(session.id)).toHaveLength(1);
+  });
+
+  it('reports expired after the idle lifetime without a refresh', async () => {
+    const { session, hash } = await login(ada);
+    expect(await rotate(hash, at(IDLE))).toEqual({ kind: 'expired', sessionId: session.id, userId: ada.id });
+    expect(await chain(session.id)).toHaveLength(1);
+  });
+
+  it('reports expired at the absolute cap even when refreshed all along', async () => {
+    const { session, hash } = await login(ada);
+    let current = hash;
+    for (let t = IDLE - 1; t < ABSOLUTE; t += IDLE - 1) {
+      const next = tokenHash();
+      expect((await rotate(current, at(t), next)).kind).toBe('rotated');
+      current = next;
+    }
+    expect(await rotate(current, at(ABSOLUTE))).toEqual({
+      kind: 'expired',
+      sessionId: session.id,
+      userId: ada.id,
+    });
+  });
+
+  it('reports unknown for a hash that was never issued', async () => {
+    await login(ada);
+    expect(await rotate(tokenHash(), at(1))).toEqual({ kind: 'unknown' });
+  });
+
+  it('lets exactly one of 10 parallel rotations of one token rotate; the rest get its successor', async () => {
+    const { session, hash } = await login(ada);
+    const nexts = Array.from({ length: 10 }, () => tokenHash());
+
+    const results = await Promise.all(nexts.map((next) => rotate(hash, at(30), next)));
+
+    const rotated = results.filter((result) => result.kind === 'rotated');
+    const grace = results.filter((result) => result.kind === 'grace');
+    expect(rotated).toHaveLength(1);
+    expect(grace).toHaveLength(9);
+    const rows = await chain(session.id);
+    const current = rows.filter((row) => row.rotatedAt === null);
+    expect(rows).toHaveLength(2);
+    expect(current).toHaveLength(1);
+    expect(nexts).toContain(current[0]!.tokenHash);
+    for (const result of grace) expect(result.successorSealed).toBe(`sealed:${current[0]!.tokenHash}`);
+    expect((await sessionRow(session.id)).revokedAt).toBeNull();
+  });
+});
+
+describe('sessions.findActiveById', () => {
+  it('returns the session with its user while live', async () => {
+    const { session } = await login(ada);
+    expect(await repos.sessions.findActiveById(session.id, at(1))).toEqual({ session, user: ada });
+  });
+
+  it('returns null when revoked, expired, the user is disabled, or the id is unknown or malformed', async () => {
+    const { session } = await login(ada);
+    expect(await repos.sessions.findActiveById(session.id, at(IDLE))).toBeNull();
+    const revoked = (await login(ada)).session;
+    await repos.sessions.revoke({ sessionId: revoked.id, userId: ada.id, reason: 'logout', now: at(1) });
+    expect(await repos.sessions.findActiveById(revoked.id, at(2))).toBeNull();
+    const bobs = (await login(bob)).session;
+    await db.database.orm
+      .update(users)
+      .set({ disabledAt: at(1) })
+      .where(eq(users.id, bob.id));
+    expect(await repos.sessions.findActiveById(bobs.id, at(2))).toBeNull();
+    expect(await repos.sessions.findActiveById('00000000-0000-4000-8000-000000000000', at(2))).toBeNull();
+    expect(await repos.sessions.findActiveById('nope', at(2))).toBeNull();
+  });
+});
+
+describe('sessions.listActiveForUser', () => {
+  it('lists the user’s live sessions, most recently used first', async () => {
+    const older = await login(ada, T0);
+    const newer = await login(ada, at(10));
+    const revoked = await login(ada, at(20));
+    const expired = await login(ada, at(-IDLE));
+    await login(bob, at(30));
+    await repos.sessions.revoke({
+      sessionId: revoked.session.id,
+      userId: ada.id,
+      reason: 'logout',
+      now: at(21),
+    });
+    await rotate(older.hash, at(40));
+
+    const list = await repos.sessions.listActiveForUser(ada.id, at(50));
+
+    expect(list.map((session) => session.id)).toEqual([older.session.id, newer.session.id]);
+    expect(list.map((session) => session.id)).not.toContain(expired.session.id);
+  });
+});
+
+describe('sessions.revoke', () => {
+  it('revokes only the owner’s live session, once', async () => {
+    const { session } = await login(ada);
+    expect(
+      await repos.sessions.revoke({ sessionId: session.id, userId: bob.id, reason: 'logout', now: at(1) }),
+    ).toBe(false);
+    expect((await sessionRow(session.id)).revokedAt).toBeNull();
+    expect(
+      await repos.sessions.revoke({ sessionId: session.id, userId: ada.id, reason: 'logout', now: at(2) }),
+    ).toBe(true);
+    expect(
+      await repos.sessions.revoke({ sessionId: session.id, userId: ada.id, reason: 'again', now: at(3) }),
+    ).toBe(false);
+    expect(await sessionRow(session.id)).toMatchObject({ revokedAt: at(2), revokedReason: 'logout' });
+    expect(
+      await repos.sessions.revoke({ sessionId: 'x', userId: ada.id, reason: 'logout', now: at(3) }),
+    ).toBe(false);
+  });
+});
+
+describe('sessions.revokeByRefreshHash', () => {
+  it('revokes the session of any token of its chain, once', async () => {
+    const { session, hash } = await login(ada);
+    await rotate(hash, at(1));
+    expect(await repos.sessions.revokeByRefreshHash(hash, 'logout', at(2))).toEqual({
+      sessionId: session.id,
+      userId: ada.id,
+    });
+    expect(await sessionRow(session.id)).toMatchObject({ revokedAt: at(2), revokedReason: 'logout' });
+    expect(await repos.sessions.revokeByRefreshHash(hash, 'logout', at(3))).toBeNull();
+    expect(await repos.sessions.revokeByRefreshHash(tokenHash(), 'logout', at(3))).toBeNull();
+  });
+});
+
+describe('sessions.revokeAllForUser', () => {
+  it('revokes every live session of the user except the one kept, and returns their ids', async () => {
+    const keep = await login(ada);
+    const a = await login(ada);
+    const b = await login(ada);
+    const bobs = await login(bob);
+
+    const ids = await repos.sessions.revokeAllForUser({
+      userId: ada.id,
+      reason: 'password-changed',
+      now: at(5),
+      exceptSessionId: keep.session.id,
+    });
+
+    expect(ids.sort()).toEqual([a.session.id, b.session.id].sort());
+    expect((await sessionRow(keep.session.id)).revokedAt).toBeNull();
+    expect((await sessionRow(bobs.session.id)).revokedAt).toBeNull();
+    expect(await sessionRow(a.session.id)).toMatchObject({
+      revokedAt: at(5),
+      revokedReason: 'password-changed',
+    });
+    expect(
+      await repos.sessions.revokeAllForUser({ userId: ada.id, reason: 'logout-all', now: at(6) }),
+    ).toEqual([keep.session.id]);
+    const live = await db.database.orm
+      .select({ n: count() })
+      .from(sessions)
+      .where(and(eq(sessions.userId, ada.id), isNull(sessions.revokedAt)));
+    expect(live[0]!.n).toBe(0);
+  });
+});
+
+describe('sessions.listRevokedSince', () => {
+  it('lists sessions revoked at or after the instant, oldest revocation first', async () => {
+    const early = await login(ada);
+    const late = await login(ada);
+    const later = await login(bob);
+    await login(bob);
+    await repos.sessions.revoke({
+      sessionId: early.session.id,
+      userId: ada.id,
+      reason: 'logout',
+      now: at(10),
+    });
+    await repos.sessions.revoke({
+      sessionId: later.session.id,
+      userId: bob.id,
+      reason: 'logout',
+      now: at(30),
+    });
+    await repos.sessions.revoke({
+      sessionId: late.session.id,
+      userId: ada.id,
+      reason: 'logout',
+      now: at(20),
+    });
+
+    expect(await repos.sessions.listRevokedSince(at(20))).toEqual([
+      { sessionId: late.session.id, revokedAt: at(20) },
+      { sessionId: later.session.id, revokedAt: at(30) },
+    ]);
+    expect(await repos.sessions.listRevokedSince(at(31))).toEqual([]);
+  });
+});

@@ -1,0 +1,269 @@
+import { and, desc, eq, gt, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { LatchkeyOrm } from '../database.js';
+import { refreshTokens } from '../schema/refresh-tokens.js';
+import { sessions, type Session } from '../schema/sessions.js';
+import { users, type User } from '../schema/users.js';
+import { isUuid } from '../uuid.js';
+import { buildRotationStatements } from './refresh-rotation-statements.js';
+import { REFRESH_REUSE_REASON, type RefreshRotation } from './refresh-rotation.js';
+
+export interface NewSessionInput {
+  userId: string;
+  /** SHA-256 hex of the first refresh token; the token itself is never stored. */
+  refreshTokenHash: string;
+  userAgent: string | null;
+  ip: string | null;
+  now: Date;
+  /** Sliding lifetime: the session expires this long after its last refresh. */
+  idleTtlSeconds: number;
+  /** Hard cap from `now`, never extended by refreshes. */
+  absoluteTtlSeconds: number;
+  /** When the user proved their password (the login time; kept across refreshes for fresh-login checks). */
+  authTime: Date;
+}
+
+export interface RotateRefreshTokenInput {
+  presentedHash: string;
+  /** Hash of the token that becomes current if the presented one is. */
+  nextHash: string;
+  /** The next token sealed under the presented one; stored for duplicates arriving within the grace window. */
+  successorSealed: string;
+  now: Date;
+  /** How long after a rotation a duplicate of the old token still gets the successor instead of `reuse`. */
+  graceSeconds: number;
+  idleTtlSeconds: number;
+}
+
+export interface SessionWithUser {
+  session: Session;
+  user: User;
+}
+
+export interface SessionOwner {
+  sessionId: string;
+  userId: string;
+}
+
+export interface RevokedSession {
+  sessionId: string;
+  revokedAt: Date;
+}
+
+/** Sessions and their refresh-token chains: login, rotation with reuse detection, revocation. */
+export interface SessionsRepository {
+  /** Creates the session and its first refresh-token row in one transaction. */
+  create(input: NewSessionInput): Promise<Session>;
+  /** Rotates a refresh token in one transaction that locks the session row; see {@link RefreshRotation}. */
+  rotateRefreshToken(input: RotateRefreshTokenInput): Promise<RefreshRotation>;
+  /** The session and its user when the session is not revoked, not expired and the user not disabled. */
+  findActiveById(id: string, now: Date): Promise<SessionWithUser | null>;
+  /** The user's sessions that are not revoked and not expired, most recently used first. */
+  listActiveForUser(userId: string, now: Date): Promise<Session[]>;
+  /** Revokes the session only if it belongs to `userId` and is not revoked yet; true when this call revoked it. */
+  revoke(input: { sessionId: string; userId: string; reason: string; now: Date }): Promise<boolean>;
+  /**
+   * Revokes the session that issued the token with this hash (current or any earlier one of its chain),
+   * if it is not revoked yet. Null when the hash is unknown or the session was already revoked.
+   */
+  revokeByRefreshHash(hash: string, reason: string, now: Date): Promise<SessionOwner | null>;
+  /** Revokes every not-yet-revoked session of the user (but `exceptSessionId`); returns their ids. */
+  revokeAllForUser(input: {
+    userId: string;
+    reason: string;
+    now: Date;
+    exceptSessionId?: string;
+  }): Promise<string[]>;
+  /** Sessions revoked at or after `since`, oldest first: what an API instance loads into memory at start-up. */
+  listRevokedSince(since: Date): Promise<RevokedSession[]>;
+}
+
+function addSeconds(date: Date, seconds: number): Date {
+  return new Date(date.getTime() + seconds * 1000);
+}
+
+function earliest(a: Date, b: Date): Date {
+  return a.getTime() <= b.getTime() ? a : b;
+}
+
+// Placeholders compared in WHERE clauses are not run through the column's encoder by Drizzle, and its
+// postgres.js driver passes timestamps through untouched, so time placeholders are bound as ISO strings.
+function timestamp(date: Date): string {
+  return date.toISOString();
+}
+
+/** Builds the sessions repository; the per-request look-ups are prepared once here. */
+export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
+  const liveAt = (now: ReturnType<typeof sql.placeholder>) =>
+    and(
+      isNull(sessions.revokedAt),
+      gt(sessions.expiresAt, sql`${now}::timestamptz`),
+      gt(sessions.absoluteExpiresAt, sql`${now}::timestamptz`),
+    );
+
+  const findActiveById = orm
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(eq(sessions.id, sql.placeholder('id')), liveAt(sql.placeholder('now')), isNull(users.disabledAt)),
+    )
+    .limit(1)
+    .prepare('sessions_find_active_by_id');
+
+  const listActiveForUser = orm
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, sql.placeholder('userId')), liveAt(sql.placeholder('now'))))
+    .orderBy(desc(sessions.lastUsedAt), desc(sessions.id))
+    .prepare('sessions_list_active_for_user');
+
+  const listRevokedSince = orm
+    .select({ sessionId: sessions.id, revokedAt: sessions.revokedAt })
+    .from(sessions)
+    .where(gte(sessions.revokedAt, sql`${sql.placeholder('since')}::timestamptz`))
+    .orderBy(sessions.revokedAt)
+    .prepare('sessions_list_revoked_since');
+
+  const rotation = buildRotationStatements(orm);
+
+  return {
+    async create(input) {
+      const expiresAt = earliest(
+        addSeconds(input.now, input.idleTtlSeconds),
+        addSeconds(input.now, input.absoluteTtlSeconds),
+      );
+      return orm.transaction(async (tx) => {
+        const [session] = await tx
+          .insert(sessions)
+          .values({
+            userId: input.userId,
+            createdAt: input.now,
+            lastUsedAt: input.now,
+            expiresAt,
+            absoluteExpiresAt: addSeconds(input.now, input.absoluteTtlSeconds),
+            authTime: input.authTime,
+            userAgent: input.userAgent,
+            ip: input.ip,
+          })
+          .returning();
+        if (session === undefined) throw new Error('INSERT ... RETURNING returned no session row');
+        await tx.insert(refreshTokens).values({
+          tokenHash: input.refreshTokenHash,
+          sessionId: session.id,
+          createdAt: input.now,
+        });
+        return session;
+      });
+    },
+
+    async rotateRefreshToken(input) {
+      const { presentedHash, nextHash, successorSealed, now } = input;
+      return orm.transaction(async (tx): Promise<RefreshRotation> => {
+        // Lock the session first: concurrent refreshes of one chain queue here and each sees what the
+        // previous one committed. The token row is read only after the lock, so that read is current.
+        const [locked] = await rotation.lockSession.execute(tx, { presentedHash });
+        if (locked === undefined) return { kind: 'unknown' };
+        const { session, user } = locked;
+        const owner = { sessionId: session.id, userId: user.id };
+
+        const [presented] = await rotation.readToken.execute(tx, { tokenHash: presentedHash });
+        if (presented === undefined) return { kind: 'unknown' };
+
+        if (session.revokedAt !== null || user.disabledAt !== null) return { kind: 'revoked', ...owner };
+        if (now >= session.expiresAt || now >= session.absoluteExpiresAt)
+          return { kind: 'expired', ...owner };
+
+        if (presented.rotatedAt !== null) {
+          const withinGrace = now.getTime() - presented.rotatedAt.getTime() <= input.graceSeconds * 1000;
+          if (withinGrace && presented.successorHash !== null && presented.successorSealed !== null) {
+            const [successor] = await rotation.readToken.execute(tx, { tokenHash: presented.successorHash });
+            if (successor?.rotatedAt === null) {
+              return { kind: 'grace', session, user, successorSealed: presented.successorSealed };
+            }
+          }
+          await rotation.revokeForReuse.execute(tx, {
+            sessionId: session.id,
+            now: timestamp(now),
+            reason: REFRESH_REUSE_REASON,
+          });
+          return { kind: 'reuse', ...owner };
+        }
+
+        const [slid] = await rotation.rotate.execute(tx, {
+          presentedHash,
+          nextHash,
+          successorSealed,
+          sessionId: session.id,
+          now: timestamp(now),
+          expiresAt: timestamp(earliest(addSeconds(now, input.idleTtlSeconds), session.absoluteExpiresAt)),
+        });
+        if (slid === undefined)
+          throw new Error('rotation lost the locked session row or its presented token');
+        return { kind: 'rotated', session: slid, user };
+      });
+    },
+
+    async findActiveById(id, now) {
+      if (!isUuid(id)) return null;
+      const [row] = await findActiveById.execute({ id, now: timestamp(now) });
+      return row ?? null;
+    },
+
+    async listActiveForUser(userId, now) {
+      if (!isUuid(userId)) return [];
+      return listActiveForUser.execute({ userId, now: timestamp(now) });
+    },
+
+    async revoke({ sessionId, userId, reason, now }) {
+      if (!isUuid(sessionId) || !isUuid(userId)) return false;
+      const revoked = await orm
+        .update(sessions)
+        .set({ revokedAt: now, revokedReason: reason })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+        .returning({ id: sessions.id });
+      return revoked.length === 1;
+    },
+
+    async revokeByRefreshHash(hash, reason, now) {
+      const [revoked] = await orm
+        .update(sessions)
+        .set({ revokedAt: now, revokedReason: reason })
+        .where(
+          and(
+            inArray(
+              sessions.id,
+              orm
+                .select({ sessionId: refreshTokens.sessionId })
+                .from(refreshTokens)
+                .where(eq(refreshTokens.tokenHash, hash)),
+            ),
+            isNull(sessions.revokedAt),
+          ),
+        )
+        .returning({ sessionId: sessions.id, userId: sessions.userId });
+      return revoked ?? null;
+    },
+
+    async revokeAllForUser({ userId, reason, now, exceptSessionId }) {
+      if (!isUuid(userId)) return [];
+      const keep =
+        exceptSessionId !== undefined && isUuid(exceptSessionId)
+          ? ne(sessions.id, exceptSessionId)
+          : undefined;
+      const revoked = await orm
+        .update(sessions)
+        .set({ revokedAt: now, revokedReason: reason })
+        .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep))
+        .returning({ id: sessions.id });
+      return revoked.map((row) => row.id);
+    },
+
+    async listRevokedSince(since) {
+      const rows = await listRevokedSince.execute({ since: timestamp(since) });
+      // The WHERE clause excludes null, which the column type cannot know.
+      return rows.flatMap((row) =>
+        row.revokedAt === null ? [] : [{ sessionId: row.sessionId, revokedAt: row.revokedAt }],
+      );
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { count, eq, sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRepositories, type Repositories } from '../repositories.js';
+import { users } from '../schema/users.js';
+import { sessions as sessionsTable } from '../schema/sessions.js';
+import { createTestDatabase, type TestDatabase } from '../testing/index.js';
+import { at, databaseErrorOf, T0, tokenHash } from '../testing/fixtures.js';
+
+let db: TestDatabase;
+let repos: Repositories;
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+  repos = createRepositories(db.database);
+});
+afterEach(() => db.dispose());
+
+async function userCount(): Promise<number> {
+  const [row] = await db.database.orm.select({ n: count() }).from(users);
+  return row!.n;
+}
+
+async function login(userId: string, now = T0) {
+  return repos.sessions.create({
+    userId,
+    refreshTokenHash: tokenHash(),
+    userAgent: 'vitest',
+    ip: '192.0.2.1',
+    now,
+    idleTtlSeconds: 3600,
+    absoluteTtlSeconds: 86_400,
+    authTime: now,
+  });
+}
+
+describe('users.insert', () => {
+  it('creates a user with role "user" by default and keeps the name as typed', async () => {
+    const user = await repos.users.insert({ username: 'Ada', passwordHash: '$argon2id$x' });
+    expect(user).toMatchObject({
+      username: 'Ada',
+      passwordHash: '$argon2id$x',
+      role: 'user',
+      disabledAt: null,
+    });
+    expect(user!.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(user!.createdAt).toBeInstanceOf(Date);
+    expect(await repos.users.findById(user!.id)).toEqual(user);
+  });
+
+  it('creates an admin when asked', async () => {
+    const user = await repos.users.insert({ username: 'root', passwordHash: 'h', role: 'admin' });
+    expect(user!.role).toBe('admin');
+  });
+
+  it('returns null for a name taken in any letter case and writes nothing', async () => {
+    await repos.users.insert({ username: 'Grace', passwordHash: 'h1' });
+    expect(await repos.users.insert({ username: 'gRACE', passwordHash: 'h2' })).toBeNull();
+    expect(await repos.users.insert({ username: 'Grace', passwordHash: 'h3' })).toBeNull();
+    expect(await userCount()).toBe(1);
+    expect((await repos.users.findByUsername('grace'))!.passwordHash).toBe('h1');
+  });
+
+  it('lets exactly one of 20 parallel inserts of one name win', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'linus' : 'LINUS'));
+    const results = await Promise.all(
+      names.map((username, i) => repos.users.insert({ username, passwordHash: `h${i}` })),
+    );
+    expect(results.filter((user) => user !== null)).toHaveLength(1);
+    expect(await userCount()).toBe(1);
+  });
+
+  it('refuses a role outside user/admin at the database (check constraint)', async () => {
+    const message = await databaseErrorOf(
+      db.database.orm.execute(
+        sql`insert into users (username, password_hash, role) values ('x', 'h', 'root')`,
+      ),
+    );
+    expect(message).toMatch(/violates check constraint "users_role_check"/);
+    expect(await userCount()).toBe(0);
+  });
+});
+
+describe('users look-ups', () => {
+  it('finds a user by name in any letter case', async () => {
+    const user = await repos.users.insert({ username: 'Margaret', passwordHash: 'h' });
+    expect(await repos.users.findByUsername('MARGARET')).toEqual(user);
+    expect(await repos.users.findByUsername('margaret')).toEqual(user);
+    expect(await repos.users.findByUsername('margare')).toBeNull();
+  });
+
+  it('returns null for an unknown or malformed id', async () => {
+    expect(await repos.users.findById('00000000-0000-4000-8000-000000000000')).toBeNull();
+    expect(await repos.users.findById('not-a-uuid')).toBeNull();
+    expect(await repos.users.findById("' or 1=1 --")).toBeNull();
+  });
+
+  it('lists users oldest first', async () => {
+    const a = await repos.users.insert({ username: 'a', passwordHash: 'h' });
+    await db.database.orm
+      .update(users)
+      .set({ createdAt: at(-60) })
+      .where(eq(users.id, a!.id));
+    const b = await repos.users.insert({ username: 'b', passwordHash: 'h' });
+    const c = await repos.users.insert({ username: 'c', passwordHash: 'h' });
+    await db.database.orm
+      .update(users)
+      .set({ createdAt: at(60) })
+      .where(eq(users.id, b!.id));
+    await db.database.orm
+      .update(users)
+      .set({ createdAt: at(0) })
+      .where(eq(users.id, c!.id));
+    expect((await repos.users.list()).map((user) => user.username)).toEqual(['a', 'c', 'b']);
+  });
+});
+
+describe('users.updatePasswordHash', () => {
+  it('moves passwordChangedAt only for a real change', async () => {
+    const user = await repos.users.insert({ username: 'ken', passwordHash: 'old' });
+    const rehashed = await repos.users.updatePasswordHash(user!.id, 'rehashed');
+    expect(rehashed).toMatchObject({ passwordHash: 'rehashed', passwordChangedAt: user!.passwordChangedAt });
+    const changed = await repos.users.updatePasswordHash(user!.id, 'new', { changedAt: at(10) });
+    expect(changed).toMatchObject({ passwordHash: 'new', passwordChangedAt: at(10) });
+    expect((await repos.users.findById(user!.id))!.passwordHash).toBe('new');
+  });
+
+  it('returns null for an unknown user', async () => {
+    expect(await repos.users.updatePasswordHash('00000000-0000-4000-8000-000000000000', 'h')).toBeNull();
+  });
+});
+
+describe('users.setRole', () => {
+  it('changes the role and returns the user', async () => {
+    const user = await repos.users.insert({ username: 'barbara', passwordHash: 'h' });
+    expect(await repos.users.setRole(user!.id, 'admin')).toMatchObject({ id: user!.id, role: 'admin' });
+    expect((await repos.users.findById(user!.id))!.role).toBe('admin');
+    expect(await repos.users.setRole(user!.id, 'user')).toMatchObject({ role: 'user' });
+  });
+
+  it('returns null for an unknown user', async () => {
+    expect(await repos.users.setRole('00000000-0000-4000-8000-000000000000', 'admin')).toBeNull();
+  });
+});
+
+describe('users.disable', () => {
+  it('disables the user and revokes every live session in one call', async () => {
+    const user = await repos.users.insert({ username: 'edsger', passwordHash: 'h' });
+    const other = await repos.users.insert({ username: 'tony', passwordHash: 'h' });
+    const live1 = await login(user!.id);
+    const live2 = await login(user!.id);
+    const alreadyRevoked = await login(user!.id);
+    const othersSession = await login(other!.id);
+    await repos.sessions.revoke({
+      sessionId: alreadyRevoked.id,
+      userId: user!.id,
+      reason: 'logout',
+      now: at(1),
+    });
+
+    const result = await repos.users.disable(user!.id, { now: at(5), reason: 'admin-disabled' });
+
+    expect(result!.user).toMatchObject({ id: user!.id, disabledAt: at(5) });
+    expect(result!.revokedSessionIds.sort()).toEqual([live1.id, live2.id].sort());
+    const rows = await db.database.orm.select().from(sessionsTable);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(live1.id)).toMatchObject({ revokedAt: at(5), revokedReason: 'admin-disabled' });
+    expect(byId.get(alreadyRevoked.id)).toMatchObject({ revokedAt: at(1), revokedReason: 'logout' });
+    expect(byId.get(othersSession.id)).toMatchObject({ revokedAt: null });
+    expect(await repos.sessions.findActiveById(othersSession.id, at(6))).not.toBeNull();
+  });
+
+  it('keeps the first disabledAt when disabling again and revokes nothing more', async () => {
+    const user = await repos.users.insert({ username: 'niklaus', passwordHash: 'h' });
+    await repos.users.disable(user!.id, { now: at(5), reason: 'admin-disabled' });
+    const again = await repos.users.disable(user!.id, { now: at(50), reason: 'admin-disabled' });
+    expect(again).toMatchObject({ user: { disabledAt: at(5) }, revokedSessionIds: [] });
+  });
+
+  it('returns null for an unknown user', async () => {
+    expect(
+      await repos.users.disable('00000000-0000-4000-8000-000000000000', { now: T0, reason: 'x' }),
+    ).toBeNull();
+  });
+});

@@ -1,0 +1,130 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { LatchkeyOrm } from '../database.js';
+import { sessions } from '../schema/sessions.js';
+import { users, type User, type UserRole } from '../schema/users.js';
+import { isUuid } from '../uuid.js';
+
+export interface NewUserInput {
+  username: string;
+  passwordHash: string;
+  role?: UserRole;
+}
+
+export interface DisabledUser {
+  user: User;
+  /** Sessions that were live and are now revoked; the caller fans them out to every API instance. */
+  revokedSessionIds: string[];
+}
+
+/** Accounts: creation with case-insensitive unique names, look-ups, password hash, role and disabling. */
+export interface UsersRepository {
+  /** Creates the account, or returns null when the name is taken in any letter case (race-safe). */
+  insert(input: NewUserInput): Promise<User | null>;
+  /** Case-insensitive look-up. */
+  findByUsername(username: string): Promise<User | null>;
+  findById(id: string): Promise<User | null>;
+  /**
+   * Stores a new hash. Pass `changedAt` for a real password change (it moves `passwordChangedAt`); omit it
+   * for a rehash of the same password with new argon2 parameters.
+   */
+  updatePasswordHash(id: string, passwordHash: string, options?: { changedAt?: Date }): Promise<User | null>;
+  /** Every account, oldest first. */
+  list(): Promise<User[]>;
+  setRole(id: string, role: UserRole): Promise<User | null>;
+  /**
+   * Disables the account and revokes all its live sessions in one transaction. Disabling an already
+   * disabled account keeps the first `disabledAt`.
+   */
+  disable(id: string, options: { now: Date; reason: string }): Promise<DisabledUser | null>;
+}
+
+/** Builds the users repository; the look-ups on the login path are prepared once here. */
+export function createUsersRepository(orm: LatchkeyOrm): UsersRepository {
+  const insertUser = orm
+    .insert(users)
+    .values({
+      username: sql.placeholder('username'),
+      passwordHash: sql.placeholder('passwordHash'),
+      role: sql.placeholder('role'),
+    })
+    // No conflict target: Drizzle's target takes columns, not the lower(username) expression. With none,
+    // PostgreSQL skips the row on any unique violation, and the only other unique key is the random uuid.
+    .onConflictDoNothing()
+    .returning()
+    .prepare('users_insert');
+
+  const findByUsername = orm
+    .select()
+    .from(users)
+    // Written exactly as the unique index is, so the planner uses users_username_lower_key.
+    .where(eq(sql`lower(${users.username})`, sql`lower(${sql.placeholder('username')})`))
+    .limit(1)
+    .prepare('users_find_by_username');
+
+  const findById = orm
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('users_find_by_id');
+
+  return {
+    async insert({ username, passwordHash, role = 'user' }) {
+      const [user] = await insertUser.execute({ username, passwordHash, role });
+      return user ?? null;
+    },
+
+    async findByUsername(username) {
+      const [user] = await findByUsername.execute({ username });
+      return user ?? null;
+    },
+
+    async findById(id) {
+      if (!isUuid(id)) return null;
+      const [user] = await findById.execute({ id });
+      return user ?? null;
+    },
+
+    async updatePasswordHash(id, passwordHash, options = {}) {
+      if (!isUuid(id)) return null;
+      const [user] = await orm
+        .update(users)
+        .set(
+          options.changedAt === undefined
+            ? { passwordHash }
+            : { passwordHash, passwordChangedAt: options.changedAt },
+        )
+        .where(eq(users.id, id))
+        .returning();
+      return user ?? null;
+    },
+
+    async list() {
+      return orm.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
+    },
+
+    async setRole(id, role) {
+      if (!isUuid(id)) return null;
+      const [user] = await orm.update(users).set({ role }).where(eq(users.id, id)).returning();
+      return user ?? null;
+    },
+
+    async disable(id, { now, reason }) {
+      if (!isUuid(id)) return null;
+      return orm.transaction(async (tx) => {
+        const [user] = await tx
+          .update(users)
+          .set({ disabledAt: sql`coalesce(${users.disabledAt}, ${now.toISOString()}::timestamptz)` })
+          .where(eq(users.id, id))
+          .returning();
+        if (user === undefined) return null;
+        const revoked = await tx
+          .update(sessions)
+          .set({ revokedAt: now, revokedReason: reason })
+          .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
+          .returning({ id: sessions.id });
+        return { user, revokedSessionIds: revoked.map((row) => row.id) };
+      });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    // A sequence, not a uuid: it orders events written in the same millisecond.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    type: text('type').notNull(),
+    // Set null on delete: the trail outlives the account it describes.
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    // No foreign key on purpose: an audit write must never fail because a session row is gone.
+    sessionId: uuid('session_id'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    index('audit_events_user_id_created_at_idx').on(table.userId, table.createdAt.desc()),
+    check('audit_events_type_not_empty', sql`char_length(${table.type}) > 0`),
+  ],
+);
+
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;

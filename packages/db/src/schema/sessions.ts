@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from './users.js';
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull(),
+    // Sliding idle expiry: every rotation moves it to min(now + idle TTL, absolute_expires_at).
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    // Hard cap from login, never extended (RFC 9700 section 4.14.2: refresh tokens must expire).
+    absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true }).notNull(),
+    // When the user last proved their password; "fresh login" checks read it.
+    authTime: timestamp('auth_time', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedReason: text('revoked_reason'),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+  },
+  (table) => [
+    // Live sessions of a user: the sessions page, logout-all, disable.
+    index('sessions_user_id_live_idx')
+      .on(table.userId)
+      .where(sql`${table.revokedAt} is null`),
+    // Recent revocations, loaded by each API instance at start-up into its in-memory revocation set.
+    index('sessions_revoked_at_idx')
+      .on(table.revokedAt)
+      .where(sql`${table.revokedAt} is not null`),
+    check('sessions_expiry_within_absolute', sql`${table.expiresAt} <= ${table.absoluteExpiresAt}`),
+    check('sessions_absolute_after_created', sql`${table.absoluteExpiresAt} >= ${table.createdAt}`),
+    // A revocation always says why, and a reason never appears without one.
+    check(
+      'sessions_revoked_reason_with_revoked_at',
+      sql`(${table.revokedAt} is null) = (${table.revokedReason} is null)`,
+    ),
+  ],
+);
+
+export type Session = typeof sessions.$inferSelect;
+export type NewSession = typeof sessions.$inferInsert;

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { check, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/** The roles a user can hold; `admin` unlocks the admin procedures. */
+export const userRoles = ['user', 'admin'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Stored as typed (for display); uniqueness and look-ups go through lower(username).
+    username: text('username').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: userRoles }).notNull().default('user'),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Access tokens and sessions older than this are no longer trusted after a password change.
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Case-insensitive uniqueness: "Ada" and "ada" are one account (CONTRACT.md). An expression index
+    // rather than citext, so the embedded database needs no extension.
+    uniqueIndex('users_username_lower_key').on(sql`lower(${table.username})`),
+    check('users_role_check', sql`${table.role} in ('user', 'admin')`),
+    check('users_username_not_empty', sql`char_length(${table.username}) > 0`),
+    check('users_password_hash_not_empty', sql`char_length(${table.passwordHash}) > 0`),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
