@@ -8,6 +8,10 @@
 //
 // p99: a light, fixed-rate stream of `auth.me` calls, alone (idle) and while logins saturate the CPU;
 // the goal is a loaded p99 at most 1.5x the idle one (argon2 runs on the thread pool, off the event loop).
+//
+// Enumeration by timing: the median latency of a failed login for an unknown username against one for a
+// wrong password, one request at a time, in alternated rounds. Both must cost one argon2 verification
+// (the API's tests count that work); this is where the time it adds up to is compared, 0.8-1.25 apart.
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { ARGON2_MEMORY_COST_KIB, ARGON2_PARALLELISM, ARGON2_TIME_COST } from '@latchkey/auth';
 
@@ -31,6 +35,8 @@ const FLOOR = 'argon2id floor (@node-rs/argon2 verify)';
 const LOGIN = 'latchkey auth.login';
 const IDLE = 'auth.me p99, idle';
 const LOADED = 'auth.me p99, logins saturating';
+const WRONG_PASSWORD = 'failed login, wrong password';
+const UNKNOWN_USER = 'failed login, unknown user';
 
 /** The protected-call probe: a fixed, light rate so its latency, not its throughput, is what varies. */
 const PROBE = { connections: 2, overallRate: 100 } as const;
@@ -55,6 +61,29 @@ async function argon2FloorRate(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return completed / seconds;
+}
+
+/** The median latency of failed logins sent one at a time for `seconds`; a success is a broken benchmark. */
+async function failedLoginMedianMs(
+  url: string,
+  credentials: () => { username: string; password: string },
+  seconds: number,
+): Promise<number> {
+  const samples: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  while (performance.now() < deadline) {
+    const body = JSON.stringify(credentials());
+    const started = performance.now();
+    const response = await fetch(`${url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await response.arrayBuffer();
+    samples.push(performance.now() - started);
+    if (response.status !== 401) throw new Error(`a failed login answered ${response.status}, not 401`);
+  }
+  return median(samples);
 }
 
 /** Runs benchmark 3. */
@@ -152,10 +181,34 @@ export async function runLoginBench(options: LoginBenchOptions): Promise<Section
       },
     );
 
+    // Twice the rounds at half the slice: more pairs, so one noisy slice moves the median ratio less.
+    const wrongPassword = (): { username: string; password: string } => ({
+      username: credentials.username,
+      password: randomPassword(),
+    });
+    const unknownUser = (): { username: string; password: string } => ({
+      username: `bench-ghost-${randomPassword()}`,
+      password: randomPassword(),
+    });
+    const failedLogins = await runAlternatingRounds(
+      [
+        { name: WRONG_PASSWORD, measure: () => failedLoginMedianMs(url, wrongPassword, options.seconds / 2) },
+        { name: UNKNOWN_USER, measure: () => failedLoginMedianMs(url, unknownUser, options.seconds / 2) },
+      ],
+      {
+        rounds: options.rounds * 2,
+        onRound: (round) => {
+          options.log(`logins: failed-login timing round ${round + 1}/${options.rounds * 2}`);
+        },
+      },
+    );
+
     const floor = throughput.get(FLOOR) ?? [];
     const logins = throughput.get(LOGIN) ?? [];
     const idle = latency.get(IDLE) ?? [];
     const loaded = latency.get(LOADED) ?? [];
+    const wrong = failedLogins.get(WRONG_PASSWORD) ?? [];
+    const unknown = failedLogins.get(UNKNOWN_USER) ?? [];
     const rows: Row[] = [
       { name: FLOOR, value: median(floor), samples: floor, unit: 'verify/s', ratio: 1, against: FLOOR },
       {
@@ -177,11 +230,29 @@ export async function runLoginBench(options: LoginBenchOptions): Promise<Section
         against: IDLE,
         goal: { comparison: 'at most', value: 1.5 },
       },
+      {
+        name: WRONG_PASSWORD,
+        value: median(wrong),
+        samples: wrong,
+        unit: 'ms',
+        ratio: 1,
+        against: WRONG_PASSWORD,
+      },
+      {
+        name: UNKNOWN_USER,
+        value: median(unknown),
+        samples: unknown,
+        unit: 'ms',
+        ratio: medianPairedRatio(unknown, wrong),
+        against: WRONG_PASSWORD,
+        goal: { comparison: 'between', low: 0.8, high: 1.25 },
+      },
     ];
     const notes = [
       `argon2id m=${ARGON2_MEMORY_COST_KIB} KiB, t=${ARGON2_TIME_COST}, p=${ARGON2_PARALLELISM} (OWASP) for both; ${options.concurrency} in flight (one autocannon connection per account / floor workers); ${options.seconds} s x ${options.rounds} alternated rounds`,
       'floor: in the bench process, no HTTP; logins: HS256 API in its own process, rate limits raised out of the way, one session + audit row per login',
       `p99 probe: auth.me at ${PROBE.overallRate} req/s over ${PROBE.connections} connections, alone vs beside the login load; autocannon latencies have 1 ms resolution`,
+      `failed logins: one at a time, a random password each, median per ${options.seconds / 2} s slice; ${options.rounds * 2} alternated rounds`,
     ];
     return [
       {

@@ -41,7 +41,8 @@ async function runBenchmark(name: BenchmarkName, seconds: number): Promise<Secti
       // About 60 s at the default: 6 contenders x (2 s warm-up + 3 rounds of 2 s), plus start-up.
       return runHttpBench({ seconds, rounds: 3, connections: 10, databaseUrl: env.databaseUrl, log });
     case 'logins':
-      // About 30 s at the default: 2 x 3 rounds of 2 s for throughput, the same for latency.
+      // About 36 s at the default: 2 x 3 rounds of 2 s for throughput, the same for latency, 2 x 6 rounds of
+      // 1 s for failed-login timing.
       return runLoginBench({ seconds, rounds: 3, concurrency: 8, databaseUrl: env.databaseUrl, log });
     case 'refresh':
       // About 20 s at the default: 3 x 3 rounds of 2 s, plus a scratch database.

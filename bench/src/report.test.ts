@@ -25,6 +25,12 @@ describe('meetsGoal', () => {
     expect(meetsGoal(1.5, { comparison: 'at most', value: 1.5 })).toBe(true);
     expect(meetsGoal(1.51, { comparison: 'at most', value: 1.5 })).toBe(false);
   });
+
+  it('reads "between" inclusively at both ends', () => {
+    const goal = { comparison: 'between', low: 0.8, high: 1.25 } as const;
+    expect([0.8, 1, 1.25].map((ratio) => meetsGoal(ratio, goal))).toEqual([true, true, true]);
+    expect([0.79, 1.26].map((ratio) => meetsGoal(ratio, goal))).toEqual([false, false]);
+  });
 });
 
 describe('formatSection', () => {
@@ -50,6 +56,14 @@ describe('formatSection', () => {
         against: 'idle',
         goal: { comparison: 'at most', value: 1.5 },
       },
+      {
+        name: 'unknown/wrong',
+        value: null,
+        unit: '',
+        ratio: 1.02,
+        against: 'wrong',
+        goal: { comparison: 'between', low: 0.8, high: 1.25 },
+      },
     ],
     notes: ['measured on loopback'],
     skipped: null,
@@ -61,11 +75,12 @@ describe('formatSection', () => {
     expect(lines[1]).toMatch(/^contender\s+median\s+unit\s+ratio\s+against\s+goal\s+note$/);
     const ratioColumn = lines[1]?.indexOf('ratio') ?? -1;
     // Numbers are right-aligned: every ratio ends where the "ratio" header ends.
-    for (const line of lines.slice(3, 7)) expect(line.slice(0, ratioColumn + 5)).toMatch(/\d$/);
+    for (const line of lines.slice(3, 8)) expect(line.slice(0, ratioColumn + 5)).toMatch(/\d$/);
     expect(lines[3]).toContain('40,000');
     expect(lines[4]).toContain('0.023');
     expect(lines[5]).toContain('>= 0.97 met');
     expect(lines[6]).toContain('<= 1.50 MISSED');
+    expect(lines[7]).toContain('0.80-1.25 met');
     expect(lines.at(-1)).toBe('  * measured on loopback');
   });
 

@@ -2,10 +2,10 @@
 // against a baseline from the same run), the text table `pnpm bench` prints, and the JSON it writes.
 
 /** A target a ratio should meet, from the issue that asked for the benchmark. */
-export interface Goal {
-  comparison: 'at least' | 'at most';
-  value: number;
-}
+export type Goal =
+  | { comparison: 'at least' | 'at most'; value: number }
+  /** Both ends inclusive: for a ratio that must not lean either way (a timing side channel). */
+  | { comparison: 'between'; low: number; high: number };
 
 export interface Row {
   /** The contender, or the comparison for a ratio-only row ("protected / public"). */
@@ -50,7 +50,14 @@ export interface BenchReport {
 
 /** Whether a ratio meets its goal. */
 export function meetsGoal(ratio: number, goal: Goal): boolean {
-  return goal.comparison === 'at least' ? ratio >= goal.value : ratio <= goal.value;
+  switch (goal.comparison) {
+    case 'at least':
+      return ratio >= goal.value;
+    case 'at most':
+      return ratio <= goal.value;
+    case 'between':
+      return ratio >= goal.low && ratio <= goal.high;
+  }
 }
 
 /** A section that did not run, with the reason printed where its table would be. */
@@ -75,9 +82,13 @@ export function formatRatio(value: number): string {
 
 function formatGoal(row: Row): string {
   if (row.goal === undefined) return '';
-  const sign = row.goal.comparison === 'at least' ? '>=' : '<=';
-  const verdict = row.ratio === null ? '' : meetsGoal(row.ratio, row.goal) ? ' met' : ' MISSED';
-  return `${sign} ${formatRatio(row.goal.value)}${verdict}`;
+  const { goal } = row;
+  const target =
+    goal.comparison === 'between'
+      ? `${formatRatio(goal.low)}-${formatRatio(goal.high)}`
+      : `${goal.comparison === 'at least' ? '>=' : '<='} ${formatRatio(goal.value)}`;
+  const verdict = row.ratio === null ? '' : meetsGoal(row.ratio, goal) ? ' met' : ' MISSED';
+  return `${target}${verdict}`;
 }
 
 /** Left-aligned text columns, right-aligned numbers, two spaces apart. */

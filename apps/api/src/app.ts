@@ -33,6 +33,8 @@ export async function createApp(options: {
   logger: Logger;
   /** Already loaded keys (start-up checks them before opening the database); loaded from config otherwise. */
   signingKeys?: SigningKeys;
+  /** The password hasher; OWASP argon2id by default (tests pass one that records its argon2 work). */
+  passwords?: PasswordHasher;
 }): Promise<App> {
   const { config, database, logger } = options;
   const repositories = createRepositories(database);
@@ -56,7 +58,7 @@ export async function createApp(options: {
     database,
     repositories,
     accessTokens,
-    passwords: createPasswordHasher(),
+    passwords: options.passwords ?? createPasswordHasher(),
     revocations,
     rateLimits: createAuthRateLimits(database, config.rateLimits),
     logger,

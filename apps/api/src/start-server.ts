@@ -1,6 +1,7 @@
 // Starts one API instance: database (embedded or PostgreSQL, migrated), keys, revocation listener, HTTP server.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PasswordHasher } from '@latchkey/auth';
 import type { Database } from '@latchkey/db';
 import type { Logger } from 'pino';
 import { createApp, type App } from './app.js';
@@ -20,6 +21,8 @@ export interface StartApiServerOptions {
   /** Overrides `config.port`; 0 picks a free port. */
   port?: number;
   logger?: Logger;
+  /** See `createApp`: the default is OWASP argon2id. */
+  passwords?: PasswordHasher;
 }
 
 export interface RunningApiServer {
@@ -37,7 +40,13 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
   const ownsDatabase = options.database === undefined;
   const database = options.database ?? (await openConfiguredDatabase(config, logger));
   try {
-    const app = await createApp({ config, database, logger, signingKeys });
+    const app = await createApp({
+      config,
+      database,
+      logger,
+      signingKeys,
+      ...(options.passwords === undefined ? {} : { passwords: options.passwords }),
+    });
     await app.revocations.start();
     const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, createRequestListener(app));
     await new Promise<void>((resolve, reject) => {

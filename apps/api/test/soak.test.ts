@@ -4,7 +4,7 @@ import { createTestDatabase, testDatabaseKind } from '@latchkey/db/testing';
 import { expect, it } from 'vitest';
 import { runSoak } from './support/soak-run.js';
 
-it(`holds a mixed load at 70% of measured capacity for 10 s with no error and flat memory (${testDatabaseKind})`, async () => {
+it(`holds a mixed load at 70% of measured capacity for 10 s with no error, only 200s and flat memory (${testDatabaseKind})`, async () => {
   const testDatabase = testDatabaseKind === 'postgres' ? await createTestDatabase() : null;
   try {
     const report = await runSoak({
@@ -19,10 +19,9 @@ it(`holds a mixed load at 70% of measured capacity for 10 s with no error and fl
     expect(Object.keys(report.load.byStatus)).toEqual(['200']);
     expect(report.load.byOperation.login).toBeGreaterThan(0);
     expect(report.load.byOperation.refresh).toBeGreaterThan(0);
-    // The server kept up with the rate it was offered (two measurements of the same run; the margin is wide
-    // because CI runs other packages' suites on the same two cores at the same time)...
-    expect(report.achievedPerSecond / report.targetPerSecond).toBeGreaterThan(0.6);
-    // ...and its memory did not run away (the long job is where a slow leak would show).
+    // Its memory did not run away (the long job is where a slow leak would show). Whether it kept up with the
+    // offered rate is a timing, reported by the long job (`pnpm --filter @latchkey/api soak`), not asserted
+    // here: CI runs other packages' suites on the same two cores at the same time.
     expect(report.rssEndMiB / report.rssWarmMiB).toBeLessThan(1.5);
   } finally {
     await testDatabase?.dispose();

@@ -796,21 +796,26 @@ describe('verified-token cache', () => {
     expect(await failure(service, token)).toMatchObject({ code: 'TOKEN_EXPIRED', detail: 'EXPIRED' });
   });
 
-  it('makes repeated verification at least 5x cheaper than jose alone (ratio, same run)', async () => {
+  it('answers a repeated token from the cache without jose, and every token from jose when disabled', async () => {
+    // How much cheaper a hit is belongs to the benchmark (`pnpm bench --only verify`); here, that it is a hit.
+    const cached = await createAccessTokenService(serviceOptions(keySetSigningKeys({ keys: [f.edKey] })));
+    const { token } = await cached.issue(subject);
+    const other = (await cached.issue(subject)).token;
+    await cached.verify(token);
+    await cached.verify(token);
+    await cached.verify(token);
+    await cached.verify(other);
+    expect(cached.cacheStats()).toEqual({ hits: 2, misses: 2, size: 2 });
+    // An altered token is a different key: a miss, and then a failure from jose.
+    await expect(cached.verify(`${token.slice(0, -2)}AA`)).rejects.toBeInstanceOf(AuthError);
+    expect(cached.cacheStats()).toEqual({ hits: 2, misses: 3, size: 2 });
+
     const uncached = await createAccessTokenService(
       serviceOptions(keySetSigningKeys({ keys: [f.edKey] }), { verifiedCacheSize: 0 }),
     );
-    const cached = await createAccessTokenService(serviceOptions(keySetSigningKeys({ keys: [f.edKey] })));
-    const { token } = await cached.issue(subject);
-    const time = async (service: AccessTokenService): Promise<number> => {
-      const start = performance.now();
-      for (let index = 0; index < 300; index++) await service.verify(token);
-      return performance.now() - start;
-    };
-    await time(uncached);
-    await time(cached);
-    const ratio = (await time(uncached)) / (await time(cached));
-    expect(ratio).toBeGreaterThan(5);
+    await uncached.verify(token);
+    await uncached.verify(token);
+    expect(uncached.cacheStats()).toEqual({ hits: 0, misses: 2, size: 0 });
   });
 });
 

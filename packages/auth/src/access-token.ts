@@ -93,6 +93,17 @@ export interface AccessTokenService {
   verify(token: string): Promise<VerifiedAccessToken>;
   /** The public keys as a JWKS (`/.well-known/jwks.json`): public members only; empty under HS256. */
   publicJwks(): { keys: JWK[] };
+  /** Verified-token cache counters since start: what an operator graphs, and how tests see a hit. */
+  cacheStats(): VerifiedCacheStats;
+}
+
+export interface VerifiedCacheStats {
+  /** Verifications answered from the cache, without jose. */
+  hits: number;
+  /** Verifications that ran jose (a first sight, an evicted or an expired entry, or the cache disabled). */
+  misses: number;
+  /** Entries held now. */
+  size: number;
 }
 
 /**
@@ -131,6 +142,7 @@ export async function createAccessTokenService(
   const now = options.now ?? ((): Date => new Date());
   const cache = new VerifiedTokenCache<VerifiedAccessToken>(cacheSize);
   const verifyOptions = { issuer: options.issuer, audience: options.audience, clockTolerance };
+  const counters = { hits: 0, misses: 0 };
 
   return {
     algorithm: keys.algorithm,
@@ -161,8 +173,12 @@ export async function createAccessTokenService(
         const nowMs = now().getTime();
         if (typeof token === 'string' && token.length <= MAX_ACCESS_TOKEN_LENGTH) {
           const cached = cache.get(token, nowMs);
-          if (cached !== undefined) return copyVerified(cached);
+          if (cached !== undefined) {
+            counters.hits += 1;
+            return copyVerified(cached);
+          }
         }
+        counters.misses += 1;
         const verified = await verifyUncached(token, keys, verifyOptions, nowMs);
         cache.set(token, verified, verified.expiresAt.getTime(), nowMs);
         return copyVerified(verified);
@@ -173,6 +189,10 @@ export async function createAccessTokenService(
 
     publicJwks() {
       return { keys: keys.publicJwks.map((jwk) => ({ ...jwk })) };
+    },
+
+    cacheStats() {
+      return { ...counters, size: cache.size };
     },
   };
 }

@@ -19,6 +19,7 @@ export type {
   AccessTokenSubject,
   IssuedAccessToken,
   VerifiedAccessToken,
+  VerifiedCacheStats,
 } from './access-token.js';
 
 export { hmacSigningKeys, keySetSigningKeys } from './signing-keys.js';
@@ -51,7 +52,7 @@ export {
   ARGON2_TIME_COST,
   createPasswordHasher,
 } from './password.js';
-export type { PasswordHasher, PasswordHasherOptions } from './password.js';
+export type { Argon2Engine, PasswordHasher, PasswordHasherOptions } from './password.js';
 
 export {
   PASSWORD_MAX_BYTES,

@@ -2,7 +2,7 @@
 // (PGlite in memory, or a fresh database on DATABASE_URL's server), a controllable clock, typed tRPC clients,
 // and raw-fetch helpers for wire details (headers, cookies, status codes).
 import { Writable } from 'node:stream';
-import { generateJwtSecret } from '@latchkey/auth';
+import { generateJwtSecret, type PasswordHasher } from '@latchkey/auth';
 import { createRepositories, type Database, type Repositories } from '@latchkey/db';
 import { createTestDatabase, type TestDatabase } from '@latchkey/db/testing';
 import { createTRPCClient, httpBatchLink, httpLink, type TRPCClient } from '@trpc/client';
@@ -72,6 +72,8 @@ export interface TestApiOptions {
   database?: Database;
   clock?: TestClock;
   log?: LogCapture;
+  /** The password hasher (a test that counts argon2 work passes one built on a counting engine). */
+  passwords?: PasswordHasher;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -91,7 +93,13 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     level: config.logLevel,
     ...(options.log === undefined ? {} : { destination: options.log }),
   });
-  const server = await startApiServer({ config, database, port: 0, logger });
+  const server = await startApiServer({
+    config,
+    database,
+    port: 0,
+    logger,
+    ...(options.passwords === undefined ? {} : { passwords: options.passwords }),
+  });
   const trpcUrl = `${server.url}/trpc`;
   const headers = (accessToken?: string): Record<string, string> =>
     accessToken === undefined ? {} : { authorization: `Bearer ${accessToken}` };
