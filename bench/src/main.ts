@@ -38,7 +38,7 @@ async function runBenchmark(name: BenchmarkName, seconds: number): Promise<Secti
       // About 25 s at the default: 14 contenders x 5 rounds of 0.3 s.
       return runVerifyBench({ sliceMs: seconds * 150, rounds: 5, log });
     case 'http':
-      // About 60 s at the default: 6 contenders x (2 s warm-up + 3 rounds of 2 s), plus start-up.
+      // About 90 s at the default: 11 contenders x (2 s warm-up + 3 rounds of 2 s), plus start-up.
       return runHttpBench({ seconds, rounds: 3, connections: 10, databaseUrl: env.databaseUrl, log });
     case 'logins':
       // About 36 s at the default: 2 x 3 rounds of 2 s for throughput, the same for latency, 2 x 6 rounds of

@@ -7,6 +7,7 @@ import {
   GOOD_PASSWORD,
   post,
   startTestApi,
+  TestClock,
   uniqueUsername,
   type TestApi,
   type WireError,
@@ -382,6 +383,80 @@ describe('auth.changePassword', () => {
     expect(
       (error.shape as unknown as WireError['error']).data.zodError?.fieldErrors.newPassword,
     ).toHaveLength(1);
+  });
+});
+
+describe('auth.settings and auth.token', () => {
+  it('tells anyone, without a token, the lifetimes and password rules the server enforces', async () => {
+    const settings = await api.client().auth.settings.query();
+    expect(settings).toEqual({
+      issuer: api.server.app.config.issuer,
+      audience: api.server.app.config.audience,
+      algorithm: 'HS256',
+      accessTokenTtlSeconds: 900,
+      sessionIdleSeconds: 30 * 86_400,
+      sessionAbsoluteSeconds: 90 * 86_400,
+      freshLoginSeconds: 300,
+      password: { minLength: 8, maxLength: 256, maxBytes: 1024 },
+    });
+  });
+
+  it('reports settings from the configuration, not constants', async () => {
+    const other = await startTestApi({
+      env: { ACCESS_TOKEN_TTL: '5m', FRESH_LOGIN_SECONDS: '60', REFRESH_TOKEN_TTL: '1d' },
+    });
+    try {
+      expect(await other.client().auth.settings.query()).toMatchObject({
+        accessTokenTtlSeconds: 300,
+        sessionIdleSeconds: 86_400,
+        freshLoginSeconds: 60,
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("describes the caller's verified token: subject, session, expiry and the end of the fresh-login window", async () => {
+    const { session, accessToken } = await signup();
+    const described = await api.client(accessToken).auth.token.query();
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as {
+      sub: string;
+      sid: string;
+      iat: number;
+      auth_time: number;
+    };
+    expect(claims.sub).toBe(session.user.id);
+    expect(described).toEqual({
+      userId: session.user.id,
+      sessionId: claims.sid,
+      role: 'user',
+      issuedAt: new Date(claims.iat * 1000).toISOString(),
+      expiresAt: session.accessTokenExpiresAt,
+      authTime: new Date(claims.auth_time * 1000).toISOString(),
+      freshUntil: new Date((claims.auth_time + 300) * 1000).toISOString(),
+    });
+  });
+
+  it('refuses auth.token without a token, after logout and once expired, each with its reason', async () => {
+    expect((await failure(api.client().auth.token.query())).data).toMatchObject({ reason: 'MISSING' });
+    const loggedOut = await signup();
+    await api.client(loggedOut.accessToken).auth.logout.mutate({ refreshToken: loggedOut.refreshToken });
+    expect((await failure(api.client(loggedOut.accessToken).auth.token.query())).data).toMatchObject({
+      reason: 'REVOKED',
+    });
+    const clock = new TestClock();
+    const timed = await startTestApi({ clock });
+    try {
+      const { accessToken } = await timed
+        .client()
+        .auth.signup.mutate({ username: uniqueUsername(), password: GOOD_PASSWORD });
+      clock.advance(900 + 31);
+      expect((await failure(timed.client(accessToken).auth.token.query())).data).toMatchObject({
+        reason: 'EXPIRED',
+      });
+    } finally {
+      await timed.close();
+    }
   });
 });
 

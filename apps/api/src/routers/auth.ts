@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
 import { assertCookieCallAllowed } from '../http/csrf.js';
 import { changePassword } from '../services/change-password.js';
+import { authSettings, describeToken } from '../services/describe.js';
 import type { ClientInfo } from '../services/client-info.js';
 import { login } from '../services/login.js';
 import { logout, logoutAll } from '../services/logout.js';
@@ -85,6 +86,12 @@ export const authRouter = router({
     ctx.refreshCookie.clear();
     return { revoked };
   }),
+
+  /** What this server enforces: token lifetimes, the fresh-login window, the password rules. */
+  settings: publicProcedure.query(({ ctx }) => authSettings(ctx.app)),
+
+  /** The caller's access token as the server verified it: who, which session, until when, fresh until when. */
+  token: protectedProcedure.query(({ ctx }) => describeToken(ctx.app, ctx.token)),
 
   me: protectedProcedure.query(async ({ ctx }) => {
     const user = await ctx.app.repositories.users.findById(ctx.token.userId);
