@@ -125,15 +125,18 @@ function asDomainError(error: unknown): unknown {
     : error;
 }
 
+/** An ApiError as the tRPC error it maps to, for a middleware that refuses a call itself. */
+export function apiErrorToTRPC(error: ApiError): TRPCError {
+  return new TRPCError({ code: apiErrorTable[error.code].code, message: error.message, cause: error });
+}
+
 /**
  * Maps a domain error (or an unreachable database) to the TRPCError the caller sees; null for anything else,
  * so a real fault stays a 500.
  */
 export function toTRPCError(thrown: unknown): TRPCError | null {
   const error = asDomainError(thrown);
-  if (error instanceof ApiError) {
-    return new TRPCError({ code: apiErrorTable[error.code].code, message: error.message, cause: error });
-  }
+  if (error instanceof ApiError) return apiErrorToTRPC(error);
   if (error instanceof AuthError) {
     return new TRPCError({ code: authErrorTable[error.code].code, message: error.message, cause: error });
   }
