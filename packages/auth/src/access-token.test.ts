@@ -806,8 +806,11 @@ describe('verified-token cache', () => {
     await cached.verify(token);
     await cached.verify(other);
     expect(cached.cacheStats()).toEqual({ hits: 2, misses: 2, size: 2 });
-    // An altered token is a different key: a miss, and then a failure from jose.
-    await expect(cached.verify(`${token.slice(0, -2)}AA`)).rejects.toBeInstanceOf(AuthError);
+    // An altered token is a different key: a miss, and then a failure from jose. The changed character sits
+    // inside the signature, where every bit counts (the last one carries padding bits a decoder may ignore).
+    const at = token.length - 10;
+    const altered = `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+    await expect(cached.verify(altered)).rejects.toBeInstanceOf(AuthError);
     expect(cached.cacheStats()).toEqual({ hits: 2, misses: 3, size: 2 });
 
     const uncached = await createAccessTokenService(
