@@ -1,5 +1,6 @@
 // Every documented flow, in a real Chromium against the real API and the built app.
 import { randomUUID } from 'node:crypto';
+import { createLatchkeyClient } from '@latchkey/client';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -67,6 +68,41 @@ async function addTask(page: Page, title: string): Promise<void> {
 
 function isRefresh(request: Request): boolean {
   return new URL(request.url()).pathname.includes('auth.refresh');
+}
+
+/** Logs in as `username` from a program outside the browser and ends every session of the account. */
+async function endEverySessionElsewhere(username: string): Promise<void> {
+  const elsewhere = createLatchkeyClient({ url: `${stage.api.url}/trpc`, transport: 'body' });
+  try {
+    await elsewhere.login({ username, password: PASSWORD });
+    await elsewhere.logoutAll();
+  } finally {
+    elsewhere.dispose();
+  }
+}
+
+/**
+ * From now on, records whether any of `markers` is on the page at any moment (a MutationObserver), so a
+ * protected page that flashes and is then replaced still counts. Read it with `protectedContentSeen`.
+ */
+async function recordProtectedContent(page: Page, markers: readonly string[]): Promise<void> {
+  await page.evaluate((watched) => {
+    const seen = { protected: false };
+    Object.assign(window, { latchkeyProtectedSeen: seen });
+    new MutationObserver(() => {
+      const text = document.body.innerText;
+      if (watched.some((marker) => text.includes(marker))) seen.protected = true;
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, markers);
+}
+
+/** Where the page is and whether `recordProtectedContent` saw a marker since it was installed. */
+function pathAndProtectedSeen(page: Page): Promise<{ path: string; protectedSeen: boolean }> {
+  return page.evaluate(() => ({
+    path: window.location.pathname,
+    protectedSeen: (window as unknown as { latchkeyProtectedSeen: { protected: boolean } })
+      .latchkeyProtectedSeen.protected,
+  }));
 }
 
 describe('signing up and using the dashboard', () => {
@@ -297,6 +333,43 @@ describe('logging out', () => {
     await first.getByRole('button', { name: 'Log out' }).click();
     await second.waitForURL('**/logged-out');
     await second.getByRole('heading', { name: 'You are logged out' }).waitFor();
+  });
+});
+
+describe('back and forward inside the app (history entries, not the back-forward cache)', () => {
+  // The router moves between pages with history.pushState, so Back and Forward here replace no document
+  // and fire no pageshow: only the app's popstate listener re-checks the session before the page renders.
+  it('re-checks the session on Back: a session ended elsewhere leads to the login page, never the cached dashboard', async () => {
+    const page = await (await newContext()).newPage();
+    const username = await signUp(page);
+    await addTask(page, 'Private plans');
+    await page.getByRole('link', { name: 'Sessions' }).click();
+    await page.getByRole('heading', { name: 'Your sessions' }).waitFor();
+    await endEverySessionElsewhere(username);
+    await recordProtectedContent(page, ['Private plans', 'New task']);
+    await page.goBack();
+    // The dashboard's tasks are still in the query cache: without a re-check they would render from it.
+    await expect
+      .poll(() => pathAndProtectedSeen(page), { timeout: 10_000 })
+      .toEqual({ path: '/login', protectedSeen: false });
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await page.getByText('Private plans').count()).toBe(0);
+  });
+
+  it('re-checks the session on Forward: a session ended elsewhere leads to the login page, never the cached sessions page', async () => {
+    const page = await (await newContext()).newPage();
+    const username = await signUp(page);
+    await page.getByRole('link', { name: 'Sessions' }).click();
+    await page.getByText('This session').waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: `${username}'s tasks` }).waitFor();
+    await endEverySessionElsewhere(username);
+    await recordProtectedContent(page, ['Your sessions', 'This session']);
+    await page.goForward();
+    await expect
+      .poll(() => pathAndProtectedSeen(page), { timeout: 10_000 })
+      .toEqual({ path: '/login', protectedSeen: false });
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
   });
 });
 
