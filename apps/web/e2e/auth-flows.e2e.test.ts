@@ -1,6 +1,6 @@
 // Every documented flow, in a real Chromium against the real API and the built app.
 import { randomUUID } from 'node:crypto';
-import { createLatchkeyClient } from '@latchkey/client';
+import { createLatchkeyClient, DEFAULT_REFRESH_LOCK_NAME } from '@latchkey/client';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -68,6 +68,20 @@ async function addTask(page: Page, title: string): Promise<void> {
 
 function isRefresh(request: Request): boolean {
   return new URL(request.url()).pathname.includes('auth.refresh');
+}
+
+/**
+ * How many holders and waiters the browser's Web Locks manager reports for the client's refresh lock,
+ * across every tab of the origin; zero and zero where the browser has no `navigator.locks`.
+ */
+async function refreshLockState(page: Page): Promise<{ held: number; pending: number }> {
+  return page.evaluate(async (lockName) => {
+    if (!('locks' in navigator)) return { held: 0, pending: 0 };
+    const snapshot = await navigator.locks.query();
+    const named = (locks: LockInfo[] | undefined): number =>
+      (locks ?? []).filter((lock) => lock.name === lockName).length;
+    return { held: named(snapshot.held), pending: named(snapshot.pending) };
+  }, DEFAULT_REFRESH_LOCK_NAME);
 }
 
 /** Logs in as `username` from a program outside the browser and ends every session of the account. */
@@ -374,8 +388,10 @@ describe('back and forward inside the app (history entries, not the back-forward
 });
 
 describe('tokens and sessions', () => {
-  it('refreshes an expired access token silently, once for two tabs', async () => {
+  it('refreshes once for two tabs whose tokens expired together: the second waits for the browser lock', async () => {
     const context = await newContext();
+    // One clock for every page of the context: moving it expires both tabs' access tokens at once.
+    await context.clock.install();
     const first = await context.newPage();
     const username = await signUp(first);
     const second = await context.newPage();
@@ -385,19 +401,46 @@ describe('tokens and sessions', () => {
     context.on('request', (request) => {
       if (isRefresh(request)) refreshes.push(request.url());
     });
-    // Past the point where the client refreshes (the last half of the token's life) and past expiry.
-    await new Promise((resolve) => setTimeout(resolve, (ACCESS_TOKEN_TTL_SECONDS + 1) * 1000));
+    // Hold the first refresh on its way to the API, so the second tab needs a token while it is in flight.
+    let releaseFirstRefresh: () => void = () => undefined;
+    const firstRefreshReleased = new Promise<void>((resolve) => {
+      releaseFirstRefresh = resolve;
+    });
+    let routedRefreshes = 0;
+    await context.route(
+      (url) => url.pathname.includes('auth.refresh'),
+      async (route) => {
+        routedRefreshes += 1;
+        if (routedRefreshes === 1) await firstRefreshReleased;
+        await route.continue();
+      },
+    );
+    await context.clock.fastForward((ACCESS_TOKEN_TTL_SECONDS + 1) * 1000);
     await first.getByLabel('New task').fill('From the first tab');
     await second.getByLabel('New task').fill('From the second tab');
-    await Promise.all([
-      first.getByRole('button', { name: 'Add task' }).click(),
-      second.getByRole('button', { name: 'Add task' }).click(),
-    ]);
+    await first.getByRole('button', { name: 'Add task' }).click();
+    await expect.poll(() => refreshes.length).toBe(1);
+    await second.getByRole('button', { name: 'Add task' }).click();
+    // Both refreshes now overlap: the second tab either waits for the lock the first holds, or (without
+    // the lock) sends a refresh of its own, at the latest when it stops waiting for the first tab's outcome.
+    await expect
+      .poll(async () => refreshes.length > 1 || (await refreshLockState(second)).pending > 0, {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    releaseFirstRefresh();
     await first.getByText('From the first tab', { exact: true }).waitFor();
     await second.getByText('From the second tab', { exact: true }).waitFor();
     expect(refreshes).toHaveLength(1);
     expect(first.url()).toBe(`${stage.origin}/dashboard`);
     expect(second.url()).toBe(`${stage.origin}/dashboard`);
+    expect(await refreshLockState(second)).toEqual({ held: 0, pending: 0 });
+    // On the server: one rotation, no duplicate answered inside the grace window, no reuse, session alive.
+    const user = await stage.api.app.repositories.users.findByUsername(username);
+    const events = await stage.api.app.repositories.audit.listForUser(user!.id, { limit: 50 });
+    expect(events.filter((event) => event.type === 'refresh.reuse')).toEqual([]);
+    expect(events.filter((event) => event.type === 'refresh' && event.detail?.grace === true)).toEqual([]);
+    expect(await stage.api.app.repositories.sessions.listActiveForUser(user!.id, new Date())).toHaveLength(1);
   });
 
   it('logs out a session revoked from another browser at its next call', async () => {
