@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRefreshCoordinator } from './refresh-coordinator.js';
 import type { StoredSession } from './session.js';
 import { inProcessLocks } from './testing/in-process-locks.js';
@@ -40,6 +40,10 @@ function harness() {
     },
   };
 }
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 describe('refresh coordinator', () => {
   it('makes one refresh for 20 concurrent callers and gives them all the new session', async () => {
@@ -90,6 +94,18 @@ describe('refresh coordinator', () => {
     expect(a.accessToken).toBe('token-1');
     expect(b.accessToken).toBe('token-1');
     expect(locks.held()).toBe(false);
+  });
+
+  it('takes the lock manager at navigator.locks when none is given, as in a browser', async () => {
+    // Node has no navigator.locks; the stand-in plays the browser's, and is passed to neither coordinator.
+    const locks = inProcessLocks();
+    vi.stubGlobal('navigator', { locks });
+    const h = harness();
+    const tabA = createRefreshCoordinator({ refresh: h.refresh, current: h.current, isUsable: h.isUsable });
+    const tabB = createRefreshCoordinator({ refresh: h.refresh, current: h.current, isUsable: h.isUsable });
+    const [a, b] = await Promise.all([tabA.refresh('token-0'), tabB.refresh('token-0')]);
+    expect(h.refreshes()).toBe(1);
+    expect(b.accessToken).toBe(a.accessToken);
   });
 
   it('waits for a refresh another tab announced when its token message is late, and reuses that token', async () => {

@@ -1,9 +1,9 @@
 // The client against a real API server (in-process, ephemeral port, fresh database) over the body transport,
 // as a Node program uses it. Refreshes are counted through the fetch the client is given.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLatchkeyClient, createMemoryTokenStore, describeApiError } from '../src/index.js';
-import type { LatchkeyClient, LatchkeyClientOptions } from '../src/index.js';
+import type { LatchkeyClient, LatchkeyClientOptions, LockManagerLike } from '../src/index.js';
 import { inProcessLocks } from '../src/testing/in-process-locks.js';
 import { countingFetch, startTestApi } from './api-server.js';
 import type { TestApi } from './api-server.js';
@@ -19,6 +19,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
+  vi.unstubAllGlobals();
   api.setClockOffsetSeconds(0);
   for (const client of clients.splice(0)) client.dispose();
 });
@@ -273,5 +274,27 @@ describe('several clients of one origin (BroadcastChannel)', () => {
     expect(b).toEqual([]);
     expect(tabA.count('auth.refresh') + tabB.count('auth.refresh')).toBe(1);
     expect(tabB.client.store.read()!.accessToken).toBe(tabA.client.store.read()!.accessToken);
+  });
+  it('finds the lock at navigator.locks when given none, as in a browser: one refresh for two clients', async () => {
+    // Node 20 has no Web Locks API: where the runtime offers none, the in-process stand-in takes its place
+    // at navigator.locks. Nothing is passed as `locks`, so only the client's default can find it.
+    const runtime = globalThis as { navigator?: { locks?: LockManagerLike } };
+    if (runtime.navigator?.locks === undefined) vi.stubGlobal('navigator', { locks: inProcessLocks() });
+    const channelName = `tabs-${randomUUID()}`;
+    let clientOffsetMs = 0;
+    const now = (): number => Date.now() + clientOffsetMs;
+    const tabA = newClient({ tabSync: true, channelName, now });
+    const tabB = newClient({ tabSync: true, channelName, now });
+    const tabBSignedIn = new Promise((resolve) => tabB.client.onAuthStateChange(resolve));
+    await tabA.client.signup({ username: username(), password: PASSWORD });
+    await tabBSignedIn;
+    clientOffsetMs = TEN_MINUTES_MS;
+    const [a, b] = await Promise.all([
+      tabA.client.api.tasks.list.query(),
+      tabB.client.api.tasks.list.query(),
+    ]);
+    expect(a).toEqual([]);
+    expect(b).toEqual([]);
+    expect(tabA.count('auth.refresh') + tabB.count('auth.refresh')).toBe(1);
   });
 });
