@@ -97,7 +97,7 @@ async function endEverySessionElsewhere(username: string): Promise<void> {
 
 /**
  * From now on, records whether any of `markers` is on the page at any moment (a MutationObserver), so a
- * protected page that flashes and is then replaced still counts. Read it with `protectedContentSeen`.
+ * protected page that flashes and is then replaced still counts. Read it with `pathAndProtectedSeen`.
  */
 async function recordProtectedContent(page: Page, markers: readonly string[]): Promise<void> {
   await page.evaluate((watched) => {

@@ -275,6 +275,7 @@ describe('several clients of one origin (BroadcastChannel)', () => {
     expect(tabA.count('auth.refresh') + tabB.count('auth.refresh')).toBe(1);
     expect(tabB.client.store.read()!.accessToken).toBe(tabA.client.store.read()!.accessToken);
   });
+
   it('finds the lock at navigator.locks when given none, as in a browser: one refresh for two clients', async () => {
     // Node 20 has no Web Locks API: where the runtime offers none, the in-process stand-in takes its place
     // at navigator.locks. Nothing is passed as `locks`, so only the client's default can find it.
