@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { RefreshCookieConfig } from '../config.js';
+import { ApiError } from '../errors.js';
 
 export interface RefreshCookieJar {
   /** The refresh token the browser sent, or null. */
@@ -11,6 +12,12 @@ export interface RefreshCookieJar {
   set(token: string, expiresAt: Date): void;
   /** Tells the browser to drop the cookie. */
   clear(): void;
+  /**
+   * Throws STREAMED_COOKIE_CALL when this answer cannot carry a Set-Cookie (it is streamed, so its headers
+   * leave before the procedure runs). Called before a flow rotates, revokes or creates anything, so a refused
+   * call changes nothing.
+   */
+  assertSettable(procedure: string): void;
 }
 
 /** Serialises the refresh cookie (exported for tests of its attributes). */
@@ -31,6 +38,7 @@ export function createRefreshCookieJar(
   config: RefreshCookieConfig,
   request: IncomingMessage,
   response: ServerResponse,
+  answer: { streamed: boolean },
 ): RefreshCookieJar {
   return {
     read(): string | null {
@@ -44,6 +52,12 @@ export function createRefreshCookieJar(
     },
     clear(): void {
       response.appendHeader('Set-Cookie', refreshSetCookie(config, '', new Date(0)));
+    },
+    assertSettable(procedure: string): void {
+      if (!answer.streamed) return;
+      throw new ApiError('STREAMED_COOKIE_CALL', {
+        message: `${procedure} sets the refresh cookie, which a streamed answer cannot carry: call it with httpLink or httpBatchLink (without trpc-accept: application/jsonl), or send the refresh token in the body`,
+      });
     },
   };
 }

@@ -24,12 +24,14 @@ function clientOf(ctx: Context): ClientInfo {
 
 export const authRouter = router({
   signup: publicProcedure.input(credentialsInput).mutation(async ({ ctx, input }) => {
+    if (input.refreshTransport === 'cookie') ctx.refreshCookie.assertSettable('auth.signup');
     const issued = await signup(ctx.app, input, clientOf(ctx));
     ctx.log.userId = issued.user.id;
     return deliverSession(ctx, issued, input.refreshTransport);
   }),
 
   login: publicProcedure.input(credentialsInput).mutation(async ({ ctx, input }) => {
+    if (input.refreshTransport === 'cookie') ctx.refreshCookie.assertSettable('auth.login');
     const issued = await login(ctx.app, input, clientOf(ctx));
     ctx.log.userId = issued.user.id;
     return deliverSession(ctx, issued, input.refreshTransport);
@@ -48,6 +50,7 @@ export const authRouter = router({
       const presented = presentedRefreshToken(ctx, input.refreshToken);
       if (presented === null) throw new ApiError('REFRESH_TOKEN_MISSING');
       const transport = answerTransport(presented, input.refreshTransport);
+      if (transport === 'cookie') ctx.refreshCookie.assertSettable('auth.refresh');
       const issued = await refresh(ctx.app, { refreshToken: presented.token }, clientOf(ctx));
       ctx.log.userId = issued.user.id;
       return deliverSession(ctx, issued, transport);
@@ -63,6 +66,7 @@ export const authRouter = router({
         // of another session), or its owner would never present that token again and reuse detection would
         // never fire. A token that names no live session throws in logout(), before the cookie is touched.
         const clearsCookie = presented.from === 'cookie' || ctx.refreshCookie.read() === presented.token;
+        if (clearsCookie) ctx.refreshCookie.assertSettable('auth.logout');
         await logout(ctx.app, { refreshToken: presented.token }, clientOf(ctx));
         if (clearsCookie) ctx.refreshCookie.clear();
       } else if (ctx.access.status === 'valid') {
