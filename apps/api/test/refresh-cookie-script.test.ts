@@ -93,13 +93,11 @@ describe('a refresh token that came in the cookie goes back only through the coo
   });
 
   it('answers a body token in the body, and refuses refreshTransport "cookie" with it on that field', async () => {
-    const session = await api
-      .client()
-      .auth.signup.mutate({
-        username: uniqueUsername('xss'),
-        password: GOOD_PASSWORD,
-        refreshTransport: 'body',
-      });
+    const session = await api.client().auth.signup.mutate({
+      username: uniqueUsername('xss'),
+      password: GOOD_PASSWORD,
+      refreshTransport: 'body',
+    });
     const refused = await post(api, 'auth.refresh', {
       refreshToken: session.refreshToken,
       refreshTransport: 'cookie',
@@ -139,13 +137,11 @@ describe('logout clears the cookie only when it revoked the session the cookie b
 
   it("the body token of session A with the cookie of session B revokes A and leaves B's cookie alone", async () => {
     const victim = await browserSession();
-    const other = await api
-      .client()
-      .auth.signup.mutate({
-        username: uniqueUsername('xss'),
-        password: GOOD_PASSWORD,
-        refreshTransport: 'body',
-      });
+    const other = await api.client().auth.signup.mutate({
+      username: uniqueUsername('xss'),
+      password: GOOD_PASSWORD,
+      refreshTransport: 'body',
+    });
     const response = await fromThePage('auth.logout', { refreshToken: other.refreshToken }, victim.cookie);
     expect(response.status).toBe(200);
     expect(response.headers.getSetCookie()).toEqual([]);
@@ -200,5 +196,79 @@ describe('logout clears the cookie only when it revoked the session the cookie b
     expect(forget.headers.getSetCookie()).toEqual([]);
     // 3. The victim's next refresh, with the cookie, still works: the session was never forked.
     expect((await fromThePage('auth.refresh', {}, victim.cookie)).status).toBe(200);
+  });
+});
+
+describe('a refresh cookie planted beside the real one (cookie tossing on plain HTTP)', () => {
+  // document.cookie cannot overwrite the httpOnly cookie, but it can add one of the same name at a longer Path
+  // (`Path=/trpc/auth.logout`), which the browser sends first. Its value: a token of the script's own account.
+  it.each(['auth.logout', 'auth.refresh'])(
+    '%s with two refresh cookies is FORBIDDEN CSRF: nothing revoked, rotated or cleared',
+    async (procedure) => {
+      const victim = await browserSession();
+      const planted = await browserSession();
+      const response = await fromThePage(procedure, {}, `${planted.cookie}; ${victim.cookie}`);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as WireError).error.data).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'CSRF',
+      });
+      expect(response.headers.getSetCookie()).toEqual([]);
+      expect(await isLive(victim.sessionId)).toBe(true);
+      expect(await isLive(planted.sessionId)).toBe(true);
+      expect(await auditTypes(planted.accessToken)).toEqual(['signup']);
+    },
+  );
+});
+
+describe('changePassword leaves the refresh token where the session keeps it', () => {
+  it('a cookie session: no Set-Cookie and no refresh token in the body; the cookie keeps refreshing', async () => {
+    const me = await browserSession();
+    const response = await post(
+      api,
+      'auth.changePassword',
+      { currentPassword: GOOD_PASSWORD, newPassword: 'a different long passphrase' },
+      { authorization: `Bearer ${me.accessToken}`, cookie: me.cookie, origin: TEST_ORIGIN },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.text()).not.toMatch(/lkr_/);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect((await fromThePage('auth.refresh', {}, me.cookie)).status).toBe(200);
+  });
+
+  it('a body session: no refresh token in the answer and no cookie; the stored token keeps refreshing', async () => {
+    const session = await api
+      .client()
+      .auth.signup.mutate({
+        username: uniqueUsername('xss'),
+        password: GOOD_PASSWORD,
+        refreshTransport: 'body',
+      });
+    const response = await post(
+      api,
+      'auth.changePassword',
+      { currentPassword: GOOD_PASSWORD, newPassword: 'a different long passphrase' },
+      { authorization: `Bearer ${session.accessToken}` },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.text()).not.toMatch(/lkr_/);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect((await post(api, 'auth.refresh', { refreshToken: session.refreshToken })).status).toBe(200);
+  });
+
+  it('refuses a refreshTransport on changePassword with BAD_REQUEST: there is no new refresh token to place', async () => {
+    const me = await browserSession();
+    const response = await post(
+      api,
+      'auth.changePassword',
+      {
+        currentPassword: GOOD_PASSWORD,
+        newPassword: 'a different long passphrase',
+        refreshTransport: 'body',
+      },
+      { authorization: `Bearer ${me.accessToken}` },
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.getSetCookie()).toEqual([]);
   });
 });
