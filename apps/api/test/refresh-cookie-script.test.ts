@@ -237,13 +237,11 @@ describe('changePassword leaves the refresh token where the session keeps it', (
   });
 
   it('a body session: no refresh token in the answer and no cookie; the stored token keeps refreshing', async () => {
-    const session = await api
-      .client()
-      .auth.signup.mutate({
-        username: uniqueUsername('xss'),
-        password: GOOD_PASSWORD,
-        refreshTransport: 'body',
-      });
+    const session = await api.client().auth.signup.mutate({
+      username: uniqueUsername('xss'),
+      password: GOOD_PASSWORD,
+      refreshTransport: 'body',
+    });
     const response = await post(
       api,
       'auth.changePassword',
