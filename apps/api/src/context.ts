@@ -6,6 +6,7 @@ import { AuthError, type VerifiedAccessToken } from '@latchkey/auth';
 import type { App } from './app.js';
 import { createRefreshCookieJar, type RefreshCookieJar } from './http/cookies.js';
 import { clientAddress } from './http/client-address.js';
+import { answersAsStream } from './http/streamed-answer.js';
 
 /** What the access token (if any) turned out to be. */
 export type AccessState =
@@ -80,7 +81,9 @@ export async function createContext(
       contentType: header(request, 'content-type'),
     },
     access,
-    refreshCookie: createRefreshCookieJar(app.config.cookie, request, response),
+    refreshCookie: createRefreshCookieJar(app.config.cookie, request, response, {
+      streamed: answersAsStream(request.headers),
+    }),
     log,
   };
 }

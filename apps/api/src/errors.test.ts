@@ -15,6 +15,7 @@ describe('the error table', () => {
     ['USERNAME_TAKEN', 'CONFLICT', undefined],
     ['RATE_LIMITED', 'TOO_MANY_REQUESTS', undefined],
     ['INVALID_INPUT', 'BAD_REQUEST', undefined],
+    ['STREAMED_COOKIE_CALL', 'BAD_REQUEST', undefined],
   ])('%s → %s %s', (code, trpcCode, reason) => {
     const error = new ApiError(code);
     expect(toTRPCError(error)?.code).toBe(trpcCode);

@@ -26,6 +26,7 @@ export type ApiErrorCode =
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
   | 'INVALID_INPUT'
+  | 'STREAMED_COOKIE_CALL'
   | 'DATABASE_UNAVAILABLE';
 
 /**
@@ -79,6 +80,7 @@ const apiErrorTable = {
   NOT_FOUND: { code: 'NOT_FOUND' },
   RATE_LIMITED: { code: 'TOO_MANY_REQUESTS' },
   INVALID_INPUT: { code: 'BAD_REQUEST' },
+  STREAMED_COOKIE_CALL: { code: 'BAD_REQUEST' },
   DATABASE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE' },
 } as const satisfies Record<ApiErrorCode, ErrorMapping>;
 
@@ -104,6 +106,7 @@ const defaultMessages = {
   NOT_FOUND: 'Not found',
   RATE_LIMITED: 'Too many attempts, try again later',
   INVALID_INPUT: 'Invalid input',
+  STREAMED_COOKIE_CALL: 'This call sets the refresh cookie, which a streamed answer cannot carry',
   DATABASE_UNAVAILABLE: 'Service temporarily unavailable, try again shortly',
 } satisfies Record<ApiErrorCode, string>;
 

@@ -35,6 +35,8 @@ function memoryJar(): RefreshCookieJar & { value: string | null } {
     clear: () => {
       jar.value = null;
     },
+    // createCaller answers without HTTP, so nothing is streamed and a cookie can always be set.
+    assertSettable: () => undefined,
   };
   return jar;
 }

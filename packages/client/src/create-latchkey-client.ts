@@ -75,9 +75,17 @@ export interface LatchkeyClient {
   readonly transport: RefreshTransport;
   signup(credentials: Credentials): Promise<User>;
   login(credentials: Credentials): Promise<User>;
-  /** Revokes the session on the server, then clears every local trace and tells the other tabs. */
+  /**
+   * Revokes the session on the server, then clears every local trace and tells the other tabs, whatever the
+   * server answered. `revokedOnServer` is true when the server revoked it or answered that it was no longer
+   * live; false when the API could not be reached or refused the call: the session then still lives on the
+   * server (and, with the cookie transport, the browser's cookie can still resume it), which a page should say.
+   */
   logout(): Promise<{ revokedOnServer: boolean }>;
-  /** Revokes every session of the user (this one included); returns how many were revoked. */
+  /**
+   * Revokes every session of the user (this one included); returns how many were revoked. The API leaves the
+   * refresh cookie in place (it cannot tell whose it is); its session, being one of them, is revoked.
+   */
   logoutAll(): Promise<number>;
   /** Asks the server who is signed in (and updates the stored user). */
   me(): Promise<User>;
@@ -327,7 +335,8 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
         });
         revokedOnServer = true;
       } catch (error) {
-        // Already revoked or expired on the server is as good as revoked; anything else is reported.
+        // Already revoked, expired or unknown to the server (401) is as good as revoked; anything else (the API
+        // not reached, a 403) leaves the session live on the server, and is reported.
         revokedOnServer = isUnauthorized(error);
       } finally {
         endSession('logged-out', 'logged-out');

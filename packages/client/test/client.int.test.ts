@@ -223,6 +223,16 @@ describe('ending sessions', () => {
     await expect(thief.restore()).resolves.toEqual({ status: 'anonymous', reason: 'revoked' });
   });
 
+  it('logs out with the API unreachable: clears the store but reports revokedOnServer false', async () => {
+    const separateApi = await startTestApi({ accessTokenTtlSeconds: 60 });
+    const { client } = newClient({ url: separateApi.trpcUrl });
+    await client.signup({ username: username(), password: PASSWORD });
+    await separateApi.close();
+    await expect(client.logout()).resolves.toEqual({ revokedOnServer: false });
+    expect(client.getState()).toEqual({ status: 'anonymous', reason: 'logged-out' });
+    expect(client.store.read()).toBeNull();
+  });
+
   it('changes the password and keeps this session on new tokens', async () => {
     const { client } = await signedIn();
     const before = client.store.read()!;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
-import { assertCookieCallAllowed } from '../http/csrf.js';
 import { changePassword } from '../services/change-password.js';
 import { authSettings, describeToken } from '../services/describe.js';
 import type { ClientInfo } from '../services/client-info.js';
@@ -13,7 +12,8 @@ import { toPublicUser } from '../services/session.js';
 import { signup } from '../services/signup.js';
 import { freshProcedure, protectedProcedure, publicProcedure, router } from '../trpc.js';
 import { credentialsInput, passwordSchema, refreshTokenSchema, uuidSchema } from './inputs.js';
-import { deliverSession } from './session-response.js';
+import { answerTransport, presentedRefreshToken } from './presented-refresh-token.js';
+import { deliverSession, withoutRefreshToken } from './session-response.js';
 
 // How many audit events `auth.auditEvents` returns, newest first.
 const AUDIT_EVENTS_LIMIT = 100;
@@ -22,26 +22,16 @@ function clientOf(ctx: Context): ClientInfo {
   return { clientAddress: ctx.request.clientAddress, userAgent: ctx.request.userAgent };
 }
 
-/**
- * The refresh token of a call: from the body when given (no CSRF exposure: a forging site cannot know it),
- * else from the cookie, which the browser attaches by itself and so must pass the CSRF checks. Null: neither.
- */
-function presentedRefreshToken(ctx: Context, fromBody: string | undefined): string | null {
-  if (fromBody !== undefined) return fromBody;
-  const fromCookie = ctx.refreshCookie.read();
-  if (fromCookie === null) return null;
-  assertCookieCallAllowed(ctx.request, ctx.app.config.corsOrigins);
-  return fromCookie;
-}
-
 export const authRouter = router({
   signup: publicProcedure.input(credentialsInput).mutation(async ({ ctx, input }) => {
+    if (input.refreshTransport === 'cookie') ctx.refreshCookie.assertSettable('auth.signup');
     const issued = await signup(ctx.app, input, clientOf(ctx));
     ctx.log.userId = issued.user.id;
     return deliverSession(ctx, issued, input.refreshTransport);
   }),
 
   login: publicProcedure.input(credentialsInput).mutation(async ({ ctx, input }) => {
+    if (input.refreshTransport === 'cookie') ctx.refreshCookie.assertSettable('auth.login');
     const issued = await login(ctx.app, input, clientOf(ctx));
     ctx.log.userId = issued.user.id;
     return deliverSession(ctx, issued, input.refreshTransport);
@@ -57,11 +47,11 @@ export const authRouter = router({
         .default({}),
     )
     .mutation(async ({ ctx, input }) => {
-      const token = presentedRefreshToken(ctx, input.refreshToken);
-      if (token === null) throw new ApiError('REFRESH_TOKEN_MISSING');
-      // A client that sent its token in the body keeps getting it there unless it asks otherwise.
-      const transport = input.refreshTransport ?? (input.refreshToken === undefined ? 'cookie' : 'body');
-      const issued = await refresh(ctx.app, { refreshToken: token }, clientOf(ctx));
+      const presented = presentedRefreshToken(ctx, input.refreshToken);
+      if (presented === null) throw new ApiError('REFRESH_TOKEN_MISSING');
+      const transport = answerTransport(presented, input.refreshTransport);
+      if (transport === 'cookie') ctx.refreshCookie.assertSettable('auth.refresh');
+      const issued = await refresh(ctx.app, { refreshToken: presented.token }, clientOf(ctx));
       ctx.log.userId = issued.user.id;
       return deliverSession(ctx, issued, transport);
     }),
@@ -69,21 +59,29 @@ export const authRouter = router({
   logout: publicProcedure
     .input(z.strictObject({ refreshToken: refreshTokenSchema.optional() }).default({}))
     .mutation(async ({ ctx, input }) => {
-      const token = presentedRefreshToken(ctx, input.refreshToken);
-      if (token !== null) {
-        await logout(ctx.app, { refreshToken: token }, clientOf(ctx));
+      const presented = presentedRefreshToken(ctx, input.refreshToken);
+      if (presented !== null) {
+        // The cookie is cleared only when it holds the very token whose session this call revokes: a script on
+        // the page must not make the browser forget a live session's cookie (with a made-up token, or the token
+        // of another session), or its owner would never present that token again and reuse detection would
+        // never fire. A token that names no live session throws in logout(), before the cookie is touched.
+        const clearsCookie = presented.from === 'cookie' || ctx.refreshCookie.read() === presented.token;
+        if (clearsCookie) ctx.refreshCookie.assertSettable('auth.logout');
+        await logout(ctx.app, { refreshToken: presented.token }, clientOf(ctx));
+        if (clearsCookie) ctx.refreshCookie.clear();
       } else if (ctx.access.status === 'valid') {
         await logout(ctx.app, { accessToken: ctx.access.token }, clientOf(ctx));
       } else {
         throw new ApiError(ctx.access.status === 'missing' ? 'TOKEN_MISSING' : ctx.access.code);
       }
-      ctx.refreshCookie.clear();
       return { ok: true as const };
     }),
 
+  // The cookie is left as it is: which session it belongs to is not known here, and clearing it on the word of
+  // an access token would let a script with its own account's token make the browser forget a live cookie. If
+  // it was one of this user's sessions it is revoked now, and its next refresh answers REVOKED.
   logoutAll: protectedProcedure.mutation(async ({ ctx }) => {
     const revoked = await logoutAll(ctx.app, ctx.token, clientOf(ctx));
-    ctx.refreshCookie.clear();
     return { revoked };
   }),
 
@@ -123,8 +121,8 @@ export const authRouter = router({
   changePassword: freshProcedure
     .input(z.strictObject({ currentPassword: passwordSchema, newPassword: passwordSchema }))
     .mutation(async ({ ctx, input }) => {
-      const issued = await changePassword(ctx.app, ctx.token, input, clientOf(ctx));
-      return deliverSession(ctx, issued, 'cookie');
+      // The refresh token is not rotated, so it stays wherever the session keeps it (cookie or body client).
+      return withoutRefreshToken(await changePassword(ctx.app, ctx.token, input, clientOf(ctx)));
     }),
 
   auditEvents: protectedProcedure.query(async ({ ctx }) => {

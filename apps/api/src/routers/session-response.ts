@@ -12,16 +12,22 @@ export interface SessionResponse {
   refreshToken?: string;
 }
 
+/** The access-token part only, for a flow that kept the caller's refresh token where it was (change password). */
+export function withoutRefreshToken(issued: IssuedSession): SessionResponse {
+  return {
+    accessToken: issued.accessToken,
+    accessTokenExpiresAt: issued.accessTokenExpiresAt.toISOString(),
+    user: issued.user,
+  };
+}
+
+/** The session's answer, with the new refresh token in the cookie or in the body as `transport` says. */
 export function deliverSession(
   ctx: Context,
   issued: IssuedSession,
   transport: RefreshTransport,
 ): SessionResponse {
-  const response: SessionResponse = {
-    accessToken: issued.accessToken,
-    accessTokenExpiresAt: issued.accessTokenExpiresAt.toISOString(),
-    user: issued.user,
-  };
+  const response = withoutRefreshToken(issued);
   if (issued.refresh === null) return response;
   if (transport === 'body') return { ...response, refreshToken: issued.refresh.token };
   ctx.refreshCookie.set(issued.refresh.token, issued.refresh.expiresAt);

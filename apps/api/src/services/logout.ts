@@ -1,11 +1,14 @@
 import { hashRefreshToken, isWellFormedRefreshToken, type VerifiedAccessToken } from '@latchkey/auth';
 import type { App } from '../app.js';
+import { ApiError } from '../errors.js';
 import { recordAudit } from './audit.js';
 import type { ClientInfo } from './client-info.js';
 
 /**
- * Ends one session, named by its refresh token or, failing that, by the caller's access token. Idempotent: an
- * unknown or already revoked refresh token is still a successful logout (the caller wanted it gone; it is).
+ * Ends one session, named by its refresh token (current or an earlier one of its chain) or, failing that, by
+ * the caller's access token. A refresh token that names no live session (unknown, malformed, or its session
+ * already revoked) is REFRESH_TOKEN_INVALID: answering success would let the caller clear the cookie of a
+ * session that still lives (see routers/auth.ts, logout).
  */
 export async function logout(
   app: App,
@@ -13,10 +16,12 @@ export async function logout(
   client: ClientInfo,
 ): Promise<void> {
   if ('refreshToken' in input) {
-    if (!isWellFormedRefreshToken(input.refreshToken)) return;
-    const owner = await app.revocations.revokeByRefreshToken(hashRefreshToken(input.refreshToken), 'logout');
-    if (owner !== null)
-      await recordAudit(app, { type: 'logout', userId: owner.userId, sessionId: owner.sessionId, client });
+    const owner = isWellFormedRefreshToken(input.refreshToken)
+      ? await app.revocations.revokeByRefreshToken(hashRefreshToken(input.refreshToken), 'logout')
+      : null;
+    if (owner === null)
+      throw new ApiError('REFRESH_TOKEN_INVALID', { message: 'No live session for this refresh token' });
+    await recordAudit(app, { type: 'logout', userId: owner.userId, sessionId: owner.sessionId, client });
     return;
   }
   const { userId, sessionId } = input.accessToken;

@@ -54,8 +54,14 @@ describe('storage-mode preference', () => {
     }).not.toThrow();
   });
 
-  it('states the XSS trade-off for both web-storage modes', () => {
-    expect(STORAGE_MODE_DESCRIPTIONS.localStorage.tradeOff).toMatch(/XSS/);
-    expect(STORAGE_MODE_DESCRIPTIONS.sessionStorage.tradeOff).toMatch(/XSS/);
+  it('states what a script on the page (XSS) can do in every mode, memory included', () => {
+    for (const mode of ['memory', 'localStorage', 'sessionStorage'] as const) {
+      const { tradeOff } = STORAGE_MODE_DESCRIPTIONS[mode];
+      expect(tradeOff, mode).toMatch(/XSS/);
+      expect(tradeOff, mode).toMatch(/refresh token .*httpOnly cookie/);
+    }
+    // Memory mode does not claim that no script can do anything: it can still act while the page is open.
+    expect(STORAGE_MODE_DESCRIPTIONS.memory.tradeOff).not.toMatch(/no script/i);
+    expect(STORAGE_MODE_DESCRIPTIONS.memory.tradeOff).toMatch(/while the page is open/);
   });
 });
