@@ -32,6 +32,8 @@ export interface Context {
   request: RequestDetails;
   access: AccessState;
   refreshCookie: RefreshCookieJar;
+  /** The device-token cookie: the same httpOnly, SameSite=Strict jar under its own name. */
+  deviceCookie: RefreshCookieJar;
   log: RequestLogFields;
 }
 
@@ -81,6 +83,7 @@ export async function createContext(
     },
     access,
     refreshCookie: createRefreshCookieJar(app.config.cookie, request, response),
+    deviceCookie: createRefreshCookieJar(app.config.deviceCookie, request, response),
     log,
   };
 }

@@ -12,7 +12,8 @@ import { revokeOwnSession } from '../services/revoke-session.js';
 import { toPublicUser } from '../services/session.js';
 import { signup } from '../services/signup.js';
 import { freshProcedure, protectedProcedure, publicProcedure, router } from '../trpc.js';
-import { credentialsInput, passwordSchema, refreshTokenSchema, uuidSchema } from './inputs.js';
+import { credentialsInput, loginInput, passwordSchema, refreshTokenSchema, uuidSchema } from './inputs.js';
+import { deliverDeviceToken } from './device-token-response.js';
 import { deliverSession } from './session-response.js';
 
 // How many audit events `auth.auditEvents` returns, newest first.
@@ -41,10 +42,13 @@ export const authRouter = router({
     return deliverSession(ctx, issued, input.refreshTransport);
   }),
 
-  login: publicProcedure.input(credentialsInput).mutation(async ({ ctx, input }) => {
-    const issued = await login(ctx.app, input, clientOf(ctx));
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    // A device token in the body wins over the cookie: the caller chose to send it.
+    const deviceToken = input.deviceToken ?? ctx.deviceCookie.read();
+    const issued = await login(ctx.app, { ...input, deviceToken }, clientOf(ctx));
     ctx.log.userId = issued.user.id;
-    return deliverSession(ctx, issued, input.refreshTransport);
+    const session = deliverSession(ctx, issued, input.refreshTransport);
+    return deliverDeviceToken(ctx, session, input.refreshTransport);
   }),
 
   refresh: publicProcedure
