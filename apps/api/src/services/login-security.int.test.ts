@@ -251,7 +251,9 @@ describe('X-Forwarded-For parsing behind TRUST_PROXY=1', () => {
           let received = '';
           response.setEncoding('utf8');
           response.on('data', (chunk: string) => (received += chunk));
-          response.on('end', () => resolve(received));
+          response.on('end', () => {
+            resolve(received);
+          });
         },
       );
       request.on('error', reject);
