@@ -11,6 +11,7 @@ import {
   type TestApi,
   type WireError,
 } from '../testing/test-api.js';
+import { arrayContaining, stringMatching } from '../testing/matchers.js';
 
 const DEVICE_COOKIE = 'latchkey-device';
 
@@ -228,6 +229,39 @@ describe('per-address counters', () => {
       expect(statuses).toEqual([401, 401, 429]);
     } finally {
       await api.close();
+    }
+  });
+});
+
+describe('the device cookie with COOKIE_SECURE=1 (production)', () => {
+  it('is __Host- prefixed, Secure, HttpOnly, SameSite=Strict, Path=/, without Domain, and is honoured back', async () => {
+    const secure = await startTestApi({ env: { COOKIE_SECURE: '1', RATE_LIMIT_LOGIN_PER_ACCOUNT: '2/15m' } });
+    try {
+      const username = uniqueUsername();
+      await secure.client().auth.signup.mutate({ username, password: GOOD_PASSWORD });
+      const login = await post(secure, 'auth.login', { username, password: GOOD_PASSWORD });
+      const device = login.headers
+        .getSetCookie()
+        .map((line) => line.split(';').map((part) => part.trim()))
+        .find((attributes) => attributes[0]?.startsWith('__Host-latchkey-device='));
+      expect(device?.[0]).toMatch(/^__Host-latchkey-device=lkd1\.\d+\.[\w-]{22}\.[\w-]{43}$/);
+      expect(device).toEqual(
+        arrayContaining(['Secure', 'HttpOnly', 'SameSite=Strict', 'Path=/', stringMatching(/^Expires=/)]),
+      );
+      expect(device?.some((part) => /^domain=/i.test(part))).toBe(false);
+
+      await post(secure, 'auth.login', { username, password: 'wrong password guess' });
+      await post(secure, 'auth.login', { username, password: 'wrong password guess' });
+      expect((await post(secure, 'auth.login', { username, password: GOOD_PASSWORD })).status).toBe(429);
+      const owner = await post(
+        secure,
+        'auth.login',
+        { username, password: GOOD_PASSWORD },
+        { cookie: device?.[0] ?? '' },
+      );
+      expect(owner.status).toBe(200);
+    } finally {
+      await secure.close();
     }
   });
 });
