@@ -82,8 +82,8 @@ export function createAuthRateLimits(
 
   return {
     async consumeLogin({ username, clientAddress, deviceToken }) {
-      // Every counter moves on every attempt, before the password is checked: parallel guesses cannot slip
-      // past a check-then-count gap.
+      // The counters an attempt counts against move before the password is checked: parallel guesses cannot
+      // slip past a check-then-count gap.
       const deviceKey = deviceTokens.deviceFor(deviceToken, username);
       if (deviceKey !== null) {
         await consume(loginDevice, deviceKey);
