@@ -9,8 +9,10 @@ import {
 import { createRepositories, type Database, type Repositories } from '@latchkey/db';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config.js';
+import { loadDeviceTokenKey } from './keys/device-token-key.js';
 import { loadSigningKeys } from './keys/signing-keys.js';
 import { createRevocationService, type RevocationService } from './revocation/revocation-service.js';
+import { createDeviceTokens, type DeviceTokens } from './services/device-token.js';
 import { createAuthRateLimits, type AuthRateLimits } from './services/rate-limits.js';
 
 // RFC 8725 section 3.10 / the verifier's default: 30 s of clock tolerance between instances.
@@ -24,6 +26,7 @@ export interface App {
   passwords: PasswordHasher;
   revocations: RevocationService;
   rateLimits: AuthRateLimits;
+  deviceTokens: DeviceTokens;
   logger: Logger;
 }
 
@@ -53,6 +56,7 @@ export async function createApp(options: {
     retentionSeconds: config.accessTokenTtlSeconds + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
     now: config.now,
   });
+  const deviceTokens = createDeviceTokens({ key: await loadDeviceTokenKey(config.signing), now: config.now });
   return {
     config,
     database,
@@ -60,7 +64,8 @@ export async function createApp(options: {
     accessTokens,
     passwords: options.passwords ?? createPasswordHasher(),
     revocations,
-    rateLimits: createAuthRateLimits(database, config.rateLimits),
+    rateLimits: createAuthRateLimits(database, { rules: config.rateLimits, deviceTokens }),
+    deviceTokens,
     logger,
   };
 }

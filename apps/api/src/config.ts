@@ -33,8 +33,10 @@ export interface ApiConfig {
   corsOrigins: readonly string[];
   trustProxy: boolean;
   cookie: RefreshCookieConfig;
+  deviceCookie: DeviceCookieConfig;
   rateLimits: {
     loginPerAccount: RateLimitRule;
+    loginPerDevice: RateLimitRule;
     loginPerAddress: RateLimitRule;
     signupPerAddress: RateLimitRule;
   };
@@ -63,6 +65,18 @@ export function refreshCookieConfig(options: { secure: boolean }): RefreshCookie
   return options.secure
     ? { name: '__Host-latchkey-refresh', path: '/', secure: true }
     : { name: 'latchkey-refresh', path: '/trpc', secure: false };
+}
+
+export type DeviceCookieConfig = RefreshCookieConfig;
+
+/**
+ * The device-token cookie (services/device-token.ts), with the refresh cookie's conventions for the same
+ * reasons: `__Host-` and `Path=/` when Secure, else narrowed to `/trpc`, where every login call goes.
+ */
+export function deviceCookieConfig(options: { secure: boolean }): DeviceCookieConfig {
+  return options.secure
+    ? { name: '__Host-latchkey-device', path: '/', secure: true }
+    : { name: 'latchkey-device', path: '/trpc', secure: false };
 }
 
 /** Validates variables exactly as start-up does and derives the configuration. Throws EnvError (one line). */
@@ -99,8 +113,10 @@ export function loadConfig(source: EnvSource = {}, options: { now?: () => Date }
         : ['http://localhost:5173', 'http://127.0.0.1:5173'],
     trustProxy: env.TRUST_PROXY,
     cookie: refreshCookieConfig({ secure }),
+    deviceCookie: deviceCookieConfig({ secure }),
     rateLimits: {
       loginPerAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      loginPerDevice: env.RATE_LIMIT_LOGIN_PER_DEVICE,
       loginPerAddress: env.RATE_LIMIT_LOGIN_PER_ADDRESS,
       signupPerAddress: env.RATE_LIMIT_SIGNUP_PER_ADDRESS,
     },

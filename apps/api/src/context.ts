@@ -33,6 +33,8 @@ export interface Context {
   request: RequestDetails;
   access: AccessState;
   refreshCookie: RefreshCookieJar;
+  /** The device-token cookie: the same httpOnly, SameSite=Strict jar under its own name. */
+  deviceCookie: RefreshCookieJar;
   log: RequestLogFields;
 }
 
@@ -71,6 +73,7 @@ export async function createContext(
 ): Promise<Context> {
   const access = await readAccessState(app, request.headers.authorization);
   if (access.status === 'valid') log.userId = access.token.userId;
+  const answer = { streamed: answersAsStream(request.headers) };
   return {
     app,
     request: {
@@ -81,9 +84,8 @@ export async function createContext(
       contentType: header(request, 'content-type'),
     },
     access,
-    refreshCookie: createRefreshCookieJar(app.config.cookie, request, response, {
-      streamed: answersAsStream(request.headers),
-    }),
+    refreshCookie: createRefreshCookieJar(app.config.cookie, request, response, answer),
+    deviceCookie: createRefreshCookieJar(app.config.deviceCookie, request, response, answer),
     log,
   };
 }

@@ -18,6 +18,7 @@ describe('parseEnv', () => {
       FRESH_LOGIN_SECONDS: 300,
       TRUST_PROXY: false,
       RATE_LIMIT_LOGIN_PER_ACCOUNT: { points: 10, durationSeconds: 900 },
+      RATE_LIMIT_LOGIN_PER_DEVICE: { points: 10, durationSeconds: 900 },
       RATE_LIMIT_LOGIN_PER_ADDRESS: { points: 100, durationSeconds: 900 },
       RATE_LIMIT_SIGNUP_PER_ADDRESS: { points: 20, durationSeconds: 3600 },
     });
@@ -30,6 +31,7 @@ describe('parseEnv', () => {
     ['CORS_ORIGINS', 'https://ok.example,https://bad.example/path'],
     ['TRUST_PROXY', 'yes'],
     ['RATE_LIMIT_LOGIN_PER_ACCOUNT', '10 per minute'],
+    ['RATE_LIMIT_LOGIN_PER_DEVICE', '0/15m'],
     ['DATABASE_URL', 'mysql://x'],
     ['NODE_ENV', 'staging'],
   ])('names %s in a one-line error for %j', (variable, value) => {

@@ -82,6 +82,8 @@ export const envSchema = z
     TRUST_PROXY: flag.default(false),
     COOKIE_SECURE: flag.optional(),
     RATE_LIMIT_LOGIN_PER_ACCOUNT: rateLimit.default({ points: 10, durationSeconds: 900 }),
+    // Attempts that present a valid device token for the username, per token (services/rate-limits.ts).
+    RATE_LIMIT_LOGIN_PER_DEVICE: rateLimit.default({ points: 10, durationSeconds: 900 }),
     RATE_LIMIT_LOGIN_PER_ADDRESS: rateLimit.default({ points: 100, durationSeconds: 900 }),
     RATE_LIMIT_SIGNUP_PER_ADDRESS: rateLimit.default({ points: 20, durationSeconds: 3600 }),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),

@@ -53,6 +53,7 @@ async function callerFor(options: { bearer?: string; jar?: RefreshCookieJar; ori
     },
     access: await readAccessState(app, options.bearer === undefined ? undefined : `Bearer ${options.bearer}`),
     refreshCookie: options.jar ?? memoryJar(),
+    deviceCookie: memoryJar(),
     log: { userId: null },
   };
   return createCaller(ctx);

@@ -92,6 +92,40 @@ describe('latchkey CLI', () => {
     expect(verified.role).toBe('admin');
   });
 
+  it('user create, user promote and token each write an audit event, as the API does for the same acts', async () => {
+    const repositories = createRepositories(testDatabase.database);
+    await run(['user', 'create', 'hedy', '--password-stdin'], {
+      stdin: 'frequency hopping spread spectrum\n',
+    });
+    const hedy = await repositories.users.findByUsername('hedy');
+    await run(['user', 'promote', 'hedy']);
+    const minted = await run(['token', 'hedy']);
+    const token = await (
+      await createApp({
+        config: loadConfig({ LATCHKEY_DATA_DIR: dataDir, NODE_ENV: 'test' }),
+        database: testDatabase.database,
+        logger: createLogger({ level: 'silent' }),
+      })
+    ).accessTokens.verify(minted.stdout.trim());
+
+    const events = await repositories.audit.listForUser(hedy!.id, { limit: 10 });
+    const cli = { ip: 'cli', userAgent: 'latchkey-cli' };
+    expect(events.reverse()).toEqual([
+      expect.objectContaining({ type: 'user.created', ...cli, detail: { role: 'user', by: 'cli' } }),
+      expect.objectContaining({
+        type: 'role.changed',
+        ...cli,
+        detail: { from: 'user', to: 'admin', by: 'cli' },
+      }),
+      expect.objectContaining({
+        type: 'token.minted',
+        ...cli,
+        sessionId: token.sessionId,
+        detail: { by: 'cli' },
+      }),
+    ]);
+  });
+
   it('token refuses NODE_ENV=production without --force', async () => {
     await expect(
       run(['token', 'grace'], { env: { NODE_ENV: 'production', JWT_SECRET: generateJwtSecret() } }),

@@ -5,11 +5,16 @@ import { generateJwtSecret, generateSigningKey, rotateKeySet, type KeySetAlgorit
 import { createRepositories, type Database, type User } from '@latchkey/db';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
-import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, createApp } from '../app.js';
+import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, createApp, type App } from '../app.js';
 import { loadConfig, type ApiConfig } from '../config.js';
 import { openConfiguredDatabase } from '../database.js';
 import type { EnvSource } from '../env.js';
 import { readKeySetFile, writeKeySetFile } from '../keys/key-set-file.js';
+import { ApiError } from '../errors.js';
+import { setRole } from '../services/admin.js';
+import { auditActor, recordAudit, type AuditActor } from '../services/audit.js';
+import type { ClientInfo } from '../services/client-info.js';
+import { createAccount } from '../services/create-account.js';
 import { assertPasswordAllowed } from '../services/password-rules.js';
 import { startSession } from '../services/session.js';
 
@@ -28,6 +33,10 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
+// How the audit trail names what the CLI does: no address, no browser, an operator at a shell.
+const CLI_CLIENT: ClientInfo = { clientAddress: 'cli', userAgent: 'latchkey-cli' };
+const CLI_ACTOR: AuditActor = { operator: 'cli' };
+
 // 18 random bytes → 24 base64url characters (144 bits) for a generated password.
 const GENERATED_PASSWORD_BYTES = 18;
 
@@ -43,6 +52,13 @@ export function createProgram(io: CliIo): Command {
     } finally {
       await database.close();
     }
+  }
+
+  /** The wired App over the configured database: the CLI acts through the same services as the API. */
+  async function withApp<T>(run: (app: App) => Promise<T>): Promise<T> {
+    return withDatabase(async (database, current) =>
+      run(await createApp({ config: current, database, logger: pino({ level: 'silent' }) })),
+    );
   }
 
   async function findUser(database: Database, username: string): Promise<User> {
@@ -129,14 +145,19 @@ export function createProgram(io: CliIo): Command {
         generated = true;
       }
       assertPasswordAllowed(password, { username, field: 'password' });
-      await withDatabase(async (database, current) => {
-        const app = await createApp({ config: current, database, logger: pino({ level: 'silent' }) });
-        const created = await app.repositories.users.insert({
-          username,
-          passwordHash: await app.passwords.hash(password),
-          role: options.admin === true ? 'admin' : 'user',
+      await withApp(async (app) => {
+        const role = options.admin === true ? 'admin' : 'user';
+        const created = await createAccount(app, { username, password, role }).catch((error: unknown) => {
+          if (error instanceof ApiError && error.code === 'USERNAME_TAKEN')
+            throw new CliError(`username ${username} is taken`);
+          throw error;
         });
-        if (created === null) throw new CliError(`username ${username} is taken`);
+        await recordAudit(app, {
+          type: 'user.created',
+          userId: created.id,
+          client: CLI_CLIENT,
+          detail: { role: created.role, by: auditActor(CLI_ACTOR) },
+        });
         io.stdout.write(`created ${created.username} (${created.role}) ${created.id}\n`);
         if (generated) io.stdout.write(`password: ${password}\n`);
       });
@@ -145,9 +166,9 @@ export function createProgram(io: CliIo): Command {
     .command('promote <username>')
     .description('give an account the admin role')
     .action(async (username: string) => {
-      await withDatabase(async (database) => {
-        const found = await findUser(database, username);
-        await createRepositories(database).users.setRole(found.id, 'admin');
+      await withApp(async (app) => {
+        const found = await findUser(app.database, username);
+        await setRole(app, CLI_ACTOR, { userId: found.id, role: 'admin' }, CLI_CLIENT);
         io.stdout.write(`${found.username} is now admin\n`);
       });
     });
@@ -164,11 +185,17 @@ export function createProgram(io: CliIo): Command {
         );
       }
       io.stderr.write('warning: this access token is a credential; do not paste it anywhere shared\n');
-      await withDatabase(async (database) => {
-        const app = await createApp({ config: current, database, logger: pino({ level: 'silent' }) });
-        const found = await findUser(database, username);
+      await withApp(async (app) => {
+        const found = await findUser(app.database, username);
         if (found.disabledAt !== null) throw new CliError(`${username} is disabled`);
-        const session = await startSession(app, found, { clientAddress: 'cli', userAgent: 'latchkey-cli' });
+        const session = await startSession(app, found, CLI_CLIENT);
+        await recordAudit(app, {
+          type: 'token.minted',
+          userId: found.id,
+          sessionId: session.sessionId,
+          client: CLI_CLIENT,
+          detail: { by: auditActor(CLI_ACTOR) },
+        });
         io.stdout.write(`${session.accessToken}\n`);
       });
     });

@@ -2,6 +2,7 @@
 // task) is a BAD_REQUEST, so mass assignment cannot happen even if a resolver spread its input.
 import { PASSWORD_MAX_LENGTH } from '@latchkey/auth';
 import { z } from 'zod';
+import { DEVICE_TOKEN_MAX_LENGTH } from '../services/device-token.js';
 
 // ASCII letters, digits and . _ - only: no look-alike Unicode names ("аda" with a Cyrillic a).
 export const usernameSchema = z
@@ -23,6 +24,12 @@ export const credentialsInput = z.strictObject({
   username: usernameSchema,
   password: passwordSchema,
   refreshTransport: refreshTransportSchema,
+});
+
+// A login may present the device token an earlier login returned in the body (non-browser clients; browsers
+// send the cookie). Longer than any token issued, so it is a clean 400, never a lookup.
+export const loginInput = credentialsInput.extend({
+  deviceToken: z.string().min(1).max(DEVICE_TOKEN_MAX_LENGTH).optional(),
 });
 
 // Opaque and well under this: the exact format is checked by @latchkey/auth.

@@ -1,13 +1,13 @@
 import type { User, UserRole } from '@latchkey/db';
 import type { App } from '../app.js';
 import { ApiError } from '../errors.js';
-import { recordAudit } from './audit.js';
+import { auditActor, recordAudit, type AuditActor } from './audit.js';
 import type { ClientInfo } from './client-info.js';
 
 /** Changes a user's role. Takes effect on their next refresh; admin procedures re-read the role on every call. */
 export async function setRole(
   app: App,
-  admin: { userId: string },
+  actor: AuditActor,
   input: { userId: string; role: UserRole },
   client: ClientInfo,
 ): Promise<User> {
@@ -19,7 +19,7 @@ export async function setRole(
     type: 'role.changed',
     userId: user.id,
     client,
-    detail: { from: before.role, to: user.role, by: admin.userId },
+    detail: { from: before.role, to: user.role, by: auditActor(actor) },
   });
   return user;
 }
@@ -27,7 +27,7 @@ export async function setRole(
 /** Disables an account and revokes every session of it at once, on every instance. */
 export async function disableUser(
   app: App,
-  admin: { userId: string },
+  actor: AuditActor,
   input: { userId: string },
   client: ClientInfo,
 ): Promise<User> {
@@ -37,7 +37,7 @@ export async function disableUser(
     type: 'user.disabled',
     userId: disabled.user.id,
     client,
-    detail: { by: admin.userId, revokedSessions: disabled.revokedSessionIds.length },
+    detail: { by: auditActor(actor), revokedSessions: disabled.revokedSessionIds.length },
   });
   return disabled.user;
 }

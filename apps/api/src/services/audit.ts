@@ -14,7 +14,19 @@ export type AuditEventType =
   | 'password.changed'
   | 'session.revoked'
   | 'user.disabled'
-  | 'role.changed';
+  | 'role.changed'
+  /** An operator created an account with the CLI (signup is the API's own way). */
+  | 'user.created'
+  /** An operator minted a development access token with the CLI (it starts a session). */
+  | 'token.minted';
+
+/** Who did an administrative act: an admin through the API, or an operator through the CLI. */
+export type AuditActor = { userId: string } | { operator: 'cli' };
+
+/** The actor as the audit detail's `by`: the admin's user id, or `cli`. */
+export function auditActor(actor: AuditActor): string {
+  return 'userId' in actor ? actor.userId : actor.operator;
+}
 
 export async function recordAudit(
   app: App,

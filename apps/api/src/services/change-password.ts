@@ -19,8 +19,12 @@ export async function changePassword(
 ): Promise<IssuedSession> {
   const user = await app.repositories.users.findById(token.userId);
   if (user === null) throw new ApiError('SESSION_REVOKED');
-  // A stolen access token must not become an unlimited password oracle: count it like a login attempt.
-  await app.rateLimits.consumeLogin({ username: user.username, clientAddress: client.clientAddress });
+  // A stolen access token must not become an unlimited password oracle: count it like an untrusted login attempt.
+  await app.rateLimits.consumeLogin({
+    username: user.username,
+    clientAddress: client.clientAddress,
+    deviceToken: null,
+  });
   if (!(await app.passwords.verify(user.passwordHash, input.currentPassword)))
     throw new ApiError('CREDENTIALS');
   assertPasswordAllowed(input.newPassword, { username: user.username, field: 'newPassword' });

@@ -1,5 +1,6 @@
 // Login hardening over real HTTP: rate limits shared in PostgreSQL (429 + Retry-After), the same argon2 work
 // for unknown users, wrong passwords and disabled accounts, and rehashing on login when the parameters change.
+import { request as httpRequest } from 'node:http';
 import {
   ARGON2_MEMORY_COST_KIB,
   ARGON2_PARALLELISM,
@@ -221,5 +222,62 @@ describe('rehash on login', () => {
     expect(api.server.app.passwords.needsRehash(after!.passwordHash)).toBe(false);
     expect(after!.passwordChangedAt).toEqual(before!.passwordChangedAt);
     expect((await api.client(session.accessToken).auth.me.query()).username).toBe(username);
+  });
+});
+
+describe('X-Forwarded-For parsing behind TRUST_PROXY=1', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ env: { TRUST_PROXY: '1' } });
+  });
+  afterAll(() => api.close());
+
+  /** Signs up with these X-Forwarded-For header lines and returns the address the audit trail recorded. */
+  async function recordedAddress(forwarded: string[]): Promise<string | null> {
+    const body = JSON.stringify({
+      username: uniqueUsername(),
+      password: GOOD_PASSWORD,
+      refreshTransport: 'body',
+    });
+    // node:http, not fetch: fetch folds repeated header lines into one, and a proxy chain may send several.
+    const text = await new Promise<string>((resolve, reject) => {
+      const request = httpRequest(
+        `${api.trpcUrl}/auth.signup`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwarded },
+        },
+        (response) => {
+          let received = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (received += chunk));
+          response.on('end', () => {
+            resolve(received);
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+    const session = (JSON.parse(text) as { result: { data: { accessToken: string } } }).result.data;
+    const events = await api.client(session.accessToken).auth.auditEvents.query();
+    return events.find((event) => event.type === 'signup')?.ip ?? null;
+  }
+
+  // What a client can send ahead of our proxy, and the entry our proxy appended last (nginx
+  // `$proxy_add_x_forwarded_for`). The right-most entry is the client; the socket address (127.0.0.1: the
+  // proxy itself) when the right-most entry is no address at all.
+  const cases: [string, string[], string][] = [
+    ['one entry', ['203.0.113.9'], '203.0.113.9'],
+    ['a forged entry before ours', ['198.51.100.66, 203.0.113.9'], '203.0.113.9'],
+    ['a forged multi-hop chain', ['10.0.0.1, 192.168.1.1, 198.51.100.66, 203.0.113.9'], '203.0.113.9'],
+    ['forged header lines before ours', ['198.51.100.66', '10.0.0.1', '203.0.113.9'], '203.0.113.9'],
+    ['spaces and empty entries', [' 198.51.100.66 ,, 203.0.113.9 , '], '203.0.113.9'],
+    ['an IPv6 client', ['198.51.100.66, 2001:db8::9'], '2001:db8::9'],
+    ['a right-most entry that is no address', ['203.0.113.9, not-an-address'], '127.0.0.1'],
+    ['a right-most entry with a port', ['203.0.113.9:4711'], '127.0.0.1'],
+  ];
+  it.each(cases)('%s', async (_what, forwarded, expected) => {
+    expect(await recordedAddress(forwarded)).toBe(expected);
   });
 });

@@ -12,10 +12,14 @@ import { startSession, type IssuedSession } from './session.js';
  */
 export async function login(
   app: App,
-  input: { username: string; password: string },
+  input: { username: string; password: string; deviceToken?: string | null },
   client: ClientInfo,
 ): Promise<IssuedSession> {
-  await app.rateLimits.consumeLogin({ username: input.username, clientAddress: client.clientAddress });
+  const attempt = await app.rateLimits.consumeLogin({
+    username: input.username,
+    clientAddress: client.clientAddress,
+    deviceToken: input.deviceToken ?? null,
+  });
   const user = await app.repositories.users.findByUsername(input.username);
   if (user === null) {
     await app.passwords.verifyDummy(input.password);
@@ -37,7 +41,7 @@ export async function login(
     // Same password, stronger parameters: passwordChangedAt stays, no session is revoked.
     await app.repositories.users.updatePasswordHash(user.id, await app.passwords.hash(input.password));
   }
-  await app.rateLimits.clearLoginAccount(input.username);
+  await app.rateLimits.clearLogin(attempt);
   const session = await startSession(app, user, client);
   await recordAudit(app, { type: 'login.ok', userId: user.id, sessionId: session.sessionId, client });
   return session;

@@ -1,24 +1,51 @@
-// Login and signup limits, per account and per client address, counted in PostgreSQL (rate-limiter-flexible's
-// RateLimiterDrizzle over the db's rate_limits table) so every API instance shares them; a hand-written counter
-// would get the atomic upsert and expiry wrong. OWASP Authentication Cheat Sheet: limit per account (against
-// guessing one password) and per address (against spraying many accounts).
+// Login and signup limits, counted in PostgreSQL (rate-limiter-flexible's RateLimiterDrizzle over the db's
+// rate_limits table) so every API instance shares them; a hand-written counter would get the atomic upsert and
+// expiry wrong.
+//
+// Logins follow OWASP's device-cookie proposal ("Slow Brute Force Attack"), so that brute force stays expensive
+// without handing strangers the power to lock anyone out:
+// - an attempt presenting a valid device token for the username it tries (services/device-token.ts) is counted
+//   per device token only: a device that logged in before gets in however hard strangers hammer the account;
+// - every other attempt is counted per client address (an IPv6 client by its /64, services/address-bucket.ts:
+//   against spraying many accounts) and per account (against guessing one password from many addresses). That
+//   account lock-out is the one strangers can still spend, and it now locks out only other strangers and the
+//   owner's devices that never logged in.
 import { rateLimitTable, type Database } from '@latchkey/db';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitRule } from '../config.js';
 import { ApiError } from '../errors.js';
+import { accountKey } from './account-key.js';
+import { addressBucket } from './address-bucket.js';
+import type { DeviceTokens } from './device-token.js';
+
+/** Which counters one login attempt moved, so a success clears the right one. */
+export type LoginAttempt = { trust: 'device'; deviceKey: string } | { trust: 'none'; accountKey: string };
 
 export interface AuthRateLimits {
-  /** Counts a login attempt against the account and the address; throws RATE_LIMITED when either is spent. */
-  consumeLogin(input: { username: string; clientAddress: string }): Promise<void>;
-  /** A successful login clears the account's failures (the address keeps counting). */
-  clearLoginAccount(username: string): Promise<void>;
-  /** Counts a signup from the address; throws RATE_LIMITED when spent. */
+  /**
+   * Counts a login attempt, before the password is checked; throws RATE_LIMITED when a counter it moves is
+   * spent. `deviceToken` is the one the client presented (cookie or body), or null.
+   */
+  consumeLogin(input: {
+    username: string;
+    clientAddress: string;
+    deviceToken: string | null;
+  }): Promise<LoginAttempt>;
+  /**
+   * A successful login clears the counter its attempt moved: the device's, or the account's when the attempt was
+   * untrusted (the right password without a device token is the owner on a new device). A device's success
+   * leaves the account's counter alone: the owner logging in must not refill a stranger's guesses.
+   */
+  clearLogin(attempt: LoginAttempt): Promise<void>;
+  /** Counts a signup from the address (IPv6 by /64); throws RATE_LIMITED when spent. */
   consumeSignup(clientAddress: string): Promise<void>;
 }
 
-/** Usernames are case-insensitive: "Ada" and "ada" share one counter. */
-function accountKey(username: string): string {
-  return username.normalize('NFKC').toLowerCase();
+export interface AuthRateLimitRules {
+  loginPerAccount: RateLimitRule;
+  loginPerDevice: RateLimitRule;
+  loginPerAddress: RateLimitRule;
+  signupPerAddress: RateLimitRule;
 }
 
 async function consume(limiter: RateLimiterDrizzle, key: string): Promise<void> {
@@ -37,8 +64,9 @@ async function consume(limiter: RateLimiterDrizzle, key: string): Promise<void> 
 
 export function createAuthRateLimits(
   database: Database,
-  rules: { loginPerAccount: RateLimitRule; loginPerAddress: RateLimitRule; signupPerAddress: RateLimitRule },
+  options: { rules: AuthRateLimitRules; deviceTokens: DeviceTokens },
 ): AuthRateLimits {
+  const { rules, deviceTokens } = options;
   const limiter = (keyPrefix: string, rule: RateLimitRule): RateLimiterDrizzle =>
     new RateLimiterDrizzle({
       storeClient: database.orm,
@@ -48,21 +76,30 @@ export function createAuthRateLimits(
       duration: rule.durationSeconds,
     });
   const loginAccount = limiter('login_account', rules.loginPerAccount);
+  const loginDevice = limiter('login_device', rules.loginPerDevice);
   const loginAddress = limiter('login_address', rules.loginPerAddress);
   const signupAddress = limiter('signup_address', rules.signupPerAddress);
 
   return {
-    async consumeLogin({ username, clientAddress }) {
-      // Both counters move on every attempt, before the password is checked: parallel guesses cannot slip
-      // past a check-then-count gap.
-      await consume(loginAddress, clientAddress);
-      await consume(loginAccount, accountKey(username));
+    async consumeLogin({ username, clientAddress, deviceToken }) {
+      // The counters an attempt counts against move before the password is checked: parallel guesses cannot
+      // slip past a check-then-count gap.
+      const deviceKey = deviceTokens.deviceFor(deviceToken, username);
+      if (deviceKey !== null) {
+        await consume(loginDevice, deviceKey);
+        return { trust: 'device', deviceKey };
+      }
+      await consume(loginAddress, addressBucket(clientAddress));
+      const account = accountKey(username);
+      await consume(loginAccount, account);
+      return { trust: 'none', accountKey: account };
     },
-    async clearLoginAccount(username) {
-      await loginAccount.delete(accountKey(username));
+    async clearLogin(attempt) {
+      if (attempt.trust === 'device') await loginDevice.delete(attempt.deviceKey);
+      else await loginAccount.delete(attempt.accountKey);
     },
     async consumeSignup(clientAddress) {
-      await consume(signupAddress, clientAddress);
+      await consume(signupAddress, addressBucket(clientAddress));
     },
   };
 }

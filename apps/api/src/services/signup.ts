@@ -1,8 +1,7 @@
 import type { App } from '../app.js';
-import { ApiError } from '../errors.js';
 import { recordAudit } from './audit.js';
 import type { ClientInfo } from './client-info.js';
-import { assertPasswordAllowed } from './password-rules.js';
+import { createAccount } from './create-account.js';
 import { startSession, type IssuedSession } from './session.js';
 
 /** Creates an account (role `user`, always) and logs it in. */
@@ -12,10 +11,7 @@ export async function signup(
   client: ClientInfo,
 ): Promise<IssuedSession> {
   await app.rateLimits.consumeSignup(client.clientAddress);
-  assertPasswordAllowed(input.password, { username: input.username, field: 'password' });
-  const passwordHash = await app.passwords.hash(input.password);
-  const user = await app.repositories.users.insert({ username: input.username, passwordHash });
-  if (user === null) throw new ApiError('USERNAME_TAKEN');
+  const user = await createAccount(app, { ...input, role: 'user' });
   const session = await startSession(app, user, client);
   await recordAudit(app, { type: 'signup', userId: user.id, sessionId: session.sessionId, client });
   return session;

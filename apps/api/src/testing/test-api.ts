@@ -29,6 +29,7 @@ const TEST_ENV: EnvSource = {
   LOG_LEVEL: 'silent',
   CORS_ORIGINS: TEST_ORIGIN,
   RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000/15m',
+  RATE_LIMIT_LOGIN_PER_DEVICE: '1000/15m',
   RATE_LIMIT_LOGIN_PER_ADDRESS: '1000/15m',
   RATE_LIMIT_SIGNUP_PER_ADDRESS: '1000/15m',
   // The suite runs on either /trpc transport: `HTTP_TRANSPORT=official pnpm test` (unset: the default).

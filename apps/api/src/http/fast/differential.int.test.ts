@@ -144,12 +144,14 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g;
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/g;
 const REFRESH = /lkr_[\w-]+/g;
+const DEVICE_TOKEN = /lkd1\.\d+\.[\w-]+\.[\w-]+/g;
 
 function normaliseText(text: string, fixture: Fixture): string {
   return text
     .replaceAll(fixture.username, '<username>')
     .replace(JWT, '<jwt>')
     .replace(REFRESH, '<refresh>')
+    .replace(DEVICE_TOKEN, '<device-token>')
     .replace(UUID, '<uuid>')
     .replace(ISO_TIME, '<time>');
 }
