@@ -169,6 +169,7 @@ export function createProgram(io: CliIo): Command {
         const found = await findUser(database, username);
         if (found.disabledAt !== null) throw new CliError(`${username} is disabled`);
         const session = await startSession(app, found, { clientAddress: 'cli', userAgent: 'latchkey-cli' });
+        if (session === null) throw new CliError(`${username} changed or was disabled meanwhile; try again`);
         io.stdout.write(`${session.accessToken}\n`);
       });
     });

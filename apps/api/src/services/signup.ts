@@ -17,6 +17,8 @@ export async function signup(
   const user = await app.repositories.users.insert({ username: input.username, passwordHash });
   if (user === null) throw new ApiError('USERNAME_TAKEN');
   const session = await startSession(app, user, client);
+  // Only an admin disabling the account in the instant since its creation gets here.
+  if (session === null) throw new ApiError('SESSION_REVOKED');
   await recordAudit(app, { type: 'signup', userId: user.id, sessionId: session.sessionId, client });
   return session;
 }
