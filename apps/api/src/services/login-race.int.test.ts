@@ -50,8 +50,9 @@ async function liveSessionIds(userId: string): Promise<string[]> {
   return live.map((session) => session.id);
 }
 
+/** The error reason of a response; undefined for a success (which a failing test then shows as such). */
 async function reasonOf(response: Response): Promise<string | undefined> {
-  return ((await response.json()) as WireError).error.data.reason;
+  return ((await response.json()) as Partial<WireError>).error?.data.reason;
 }
 
 describe('a login racing a password change', () => {
@@ -108,6 +109,40 @@ describe('a login racing a password change', () => {
     expect(api.server.app.passwords.needsRehash(after!.passwordHash)).toBe(false);
     expect(after!.passwordChangedAt).toEqual(before!.passwordChangedAt);
     expect(await liveSessionIds(owner.id)).toHaveLength(3);
+  });
+});
+
+describe('two password changes racing', () => {
+  it('lets the first to commit win: the other is refused with CREDENTIALS and its session revoked', async () => {
+    const owner = await signup();
+    const second = await api
+      .client()
+      .auth.login.mutate({ username: owner.username, password: GOOD_PASSWORD });
+    const [secondSessionId] = (await liveSessionIds(owner.id)).filter((id) => id !== owner.sessionId);
+    const held = engine.holdNextVerify();
+    const loser = post(
+      api,
+      'auth.changePassword',
+      { currentPassword: GOOD_PASSWORD, newPassword: 'the losing passphrase' },
+      { authorization: `Bearer ${owner.accessToken}` },
+    );
+    await held.started;
+    try {
+      await api
+        .client(second.accessToken)
+        .auth.changePassword.mutate({ currentPassword: GOOD_PASSWORD, newPassword: NEW_PASSWORD });
+    } finally {
+      held.release();
+    }
+    const lost = await loser;
+    const live = await liveSessionIds(owner.id);
+    const winning = await post(api, 'auth.login', { username: owner.username, password: NEW_PASSWORD });
+    expect({
+      loser: lost.status,
+      reason: await reasonOf(lost),
+      live,
+      winningPasswordLogsIn: winning.status,
+    }).toEqual({ loser: 401, reason: 'CREDENTIALS', live: [secondSessionId], winningPasswordLogsIn: 200 });
   });
 });
 
