@@ -1,5 +1,6 @@
-// A login racing a password change or a disable, over real HTTP: the login's password check is held (the real
-// argon2 runs, only its answer waits) while the change or the disable commits, so the race is hit every time.
+// A login racing a password change or a disable, and two changes racing, over real HTTP: the first request's
+// password check is held (the real argon2 runs, only its answer waits) while the other side commits, so the
+// race is hit every time.
 import { createPasswordHasher } from '@latchkey/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldArgon2Engine } from '../testing/held-argon2-engine.js';
@@ -65,8 +66,12 @@ describe('a login racing a password change', () => {
     );
     expect(login.status).toBe(401);
     expect(await reasonOf(login)).toBe('CREDENTIALS');
-    // Only the session that changed the password is left.
+    // Only the session that changed the password is left, and the audit trail says why the login failed.
     expect(await liveSessionIds(owner.id)).toEqual([owner.sessionId]);
+    const events = await api.repositories.audit.listForUser(owner.id, { limit: 10 });
+    expect(events.find((event) => event.type === 'login.failed')?.detail).toEqual({
+      reason: 'changed-during-login',
+    });
   });
 
   it('does not write the old password back when its hash needed an upgrade', async () => {
