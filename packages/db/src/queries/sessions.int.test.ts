@@ -165,7 +165,7 @@ describe('sessions.createForVerifiedUser', () => {
 
 // PGlite runs one transaction at a time, so only PostgreSQL can interleave these.
 if (testDatabaseKind === 'postgres') {
-  describe('sessions.createForVerifiedUser racing a change on PostgreSQL', () => {
+  describe('sessions racing a change or a disable on PostgreSQL', () => {
     it('waits for a password change in flight and then creates nothing', async () => {
       let login: Promise<unknown> = Promise.resolve();
       await db.database.orm.transaction(async (tx) => {
@@ -189,6 +189,25 @@ if (testDatabaseKind === 'postgres') {
       });
       expect(await login).toBeNull();
       expect(await sessionCount()).toBe(0);
+    });
+
+    it('a rotation waiting for a disable in flight ends revoked, with no successor written', async () => {
+      const { session, hash } = await login(ada);
+      let rotation: Promise<unknown> = Promise.resolve();
+      await db.database.orm.transaction(async (tx) => {
+        await tx
+          .update(users)
+          .set({ disabledAt: at(1) })
+          .where(eq(users.id, ada.id));
+        await tx
+          .update(sessions)
+          .set({ revokedAt: at(1), revokedReason: 'user-disabled' })
+          .where(eq(sessions.userId, ada.id));
+        rotation = rotate(hash, at(2));
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await rotation).toEqual({ kind: 'revoked', sessionId: session.id, userId: ada.id });
+      expect(await chain(session.id)).toHaveLength(1);
     });
 
     it('creates the session when the update in flight touched neither the hash nor disabled_at', async () => {
