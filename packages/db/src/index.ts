@@ -7,6 +7,7 @@ export type { AuditRecordInput, AuditRepository } from './queries/audit.js';
 export { REFRESH_REUSE_REASON, type RefreshRotation } from './queries/refresh-rotation.js';
 export type {
   NewSessionInput,
+  NewVerifiedSessionInput,
   RevokedSession,
   RotateRefreshTokenInput,
   SessionOwner,
@@ -14,7 +15,13 @@ export type {
   SessionWithUser,
 } from './queries/sessions.js';
 export type { TaskChanges, TasksRepository } from './queries/tasks.js';
-export type { DisabledUser, NewUserInput, UsersRepository } from './queries/users.js';
+export type {
+  ChangedPassword,
+  ChangePasswordInput,
+  DisabledUser,
+  NewUserInput,
+  UsersRepository,
+} from './queries/users.js';
 export * from './schema/index.js';
 // docs/internals.md names the limiter table `rateLimitTable`; both names refer to the same table.
 export { rateLimits as rateLimitTable } from './schema/rate-limits.js';

@@ -189,6 +189,7 @@ export function createProgram(io: CliIo): Command {
         const found = await findUser(app.database, username);
         if (found.disabledAt !== null) throw new CliError(`${username} is disabled`);
         const session = await startSession(app, found, CLI_CLIENT);
+        if (session === null) throw new CliError(`${username} changed or was disabled meanwhile; try again`);
         await recordAudit(app, {
           type: 'token.minted',
           userId: found.id,

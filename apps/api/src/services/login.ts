@@ -1,8 +1,13 @@
+import type { User } from '@latchkey/db';
 import type { App } from '../app.js';
 import { ApiError } from '../errors.js';
 import { recordAudit } from './audit.js';
 import type { ClientInfo } from './client-info.js';
+import { reverifyPassword } from './reverify-password.js';
 import { startSession, type IssuedSession } from './session.js';
+
+// The first try, and one more after the stored hash moved by an upgrade of the same password elsewhere.
+const SESSION_ATTEMPTS = 2;
 
 /**
  * Password login. Unknown user, wrong password and disabled account all end in the same CREDENTIALS error,
@@ -37,12 +42,52 @@ export async function login(
     await recordAudit(app, { type: 'login.failed', userId: user.id, client, detail: { reason } });
     throw new ApiError('CREDENTIALS');
   }
-  if (app.passwords.needsRehash(user.passwordHash)) {
-    // Same password, stronger parameters: passwordChangedAt stays, no session is revoked.
-    await app.repositories.users.updatePasswordHash(user.id, await app.passwords.hash(input.password));
-  }
   await app.rateLimits.clearLogin(attempt);
-  const session = await startSession(app, user, client);
+  const session = await startCheckedSession(app, user, input.password, client);
+  if (session === null) {
+    // A password change or a disable committed while the password was being checked.
+    const detail = { reason: 'changed-during-login' };
+    await recordAudit(app, { type: 'login.failed', userId: user.id, client, detail });
+    throw new ApiError('CREDENTIALS');
+  }
   await recordAudit(app, { type: 'login.ok', userId: user.id, sessionId: session.sessionId, client });
   return session;
+}
+
+/**
+ * The session of a login whose password matched `user.passwordHash`, created only while the account still has
+ * that hash and is not disabled, so a change or a disable racing the login either refuses it or revokes it. An
+ * old-parameter hash is upgraded first, only over the hash just checked: a change that committed meanwhile is
+ * never overwritten with the old password. When the hash moved, the password is checked once more against the
+ * stored one, so another login's upgrade of the same password is not taken for a change. Null: refused.
+ */
+async function startCheckedSession(
+  app: App,
+  user: User,
+  password: string,
+  client: ClientInfo,
+): Promise<IssuedSession | null> {
+  let checked = user;
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await upgradeHash(app, checked, password);
+    const session = current === null ? null : await startSession(app, current, client);
+    if (session !== null || attempt === SESSION_ATTEMPTS) return session;
+    const reread = await reverifyPassword(app, {
+      userId: user.id,
+      password,
+      staleHash: checked.passwordHash,
+    });
+    if (reread === null) return null;
+    checked = reread;
+  }
+}
+
+/** The user with an up-to-date hash; null when the stored hash is no longer the one checked. */
+async function upgradeHash(app: App, user: User, password: string): Promise<User | null> {
+  if (!app.passwords.needsRehash(user.passwordHash)) return user;
+  // Same password, stronger parameters: passwordChangedAt stays, no session is revoked.
+  return app.repositories.users.rehashPassword(user.id, {
+    currentHash: user.passwordHash,
+    newHash: await app.passwords.hash(password),
+  });
 }

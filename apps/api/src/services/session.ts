@@ -29,12 +29,17 @@ export function toPublicUser(user: User): PublicUser {
   return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt.toISOString() };
 }
 
-/** Creates a session for a user who just proved their password, with its first refresh token. */
-export async function startSession(app: App, user: User, client: ClientInfo): Promise<IssuedSession> {
+/**
+ * Creates a session for a user who just proved their password against `user.passwordHash`, with its first
+ * refresh token. Null when the account no longer has that hash or was disabled meanwhile (a change or a
+ * disable that committed while the password was being checked): nothing is written then.
+ */
+export async function startSession(app: App, user: User, client: ClientInfo): Promise<IssuedSession | null> {
   const now = app.config.now();
   const refresh = generateRefreshToken();
-  const session = await app.repositories.sessions.create({
+  const session = await app.repositories.sessions.createForVerifiedUser({
     userId: user.id,
+    verifiedPasswordHash: user.passwordHash,
     refreshTokenHash: refresh.hash,
     userAgent: client.userAgent,
     ip: client.clientAddress,
@@ -43,6 +48,7 @@ export async function startSession(app: App, user: User, client: ClientInfo): Pr
     absoluteTtlSeconds: app.config.refreshTokenAbsoluteTtlSeconds,
     authTime: now,
   });
+  if (session === null) return null;
   return issueSession(app, {
     user,
     sessionId: session.id,

@@ -1,4 +1,5 @@
 import type { App } from '../app.js';
+import { ApiError } from '../errors.js';
 import { recordAudit } from './audit.js';
 import type { ClientInfo } from './client-info.js';
 import { createAccount } from './create-account.js';
@@ -13,6 +14,8 @@ export async function signup(
   await app.rateLimits.consumeSignup(client.clientAddress);
   const user = await createAccount(app, { ...input, role: 'user' });
   const session = await startSession(app, user, client);
+  // Only an admin disabling the account in the instant since its creation gets here.
+  if (session === null) throw new ApiError('SESSION_REVOKED');
   await recordAudit(app, { type: 'signup', userId: user.id, sessionId: session.sessionId, client });
   return session;
 }

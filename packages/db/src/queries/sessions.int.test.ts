@@ -4,8 +4,8 @@ import { createRepositories, type Repositories } from '../repositories.js';
 import { refreshTokens } from '../schema/refresh-tokens.js';
 import { sessions } from '../schema/sessions.js';
 import { users, type User } from '../schema/users.js';
-import { createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { at, databaseErrorOf, T0, tokenHash } from '../testing/fixtures.js';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../testing/index.js';
+import { at, databaseErrorOf, lockWaiters, T0, tokenHash } from '../testing/fixtures.js';
 
 const IDLE = 3600;
 const ABSOLUTE = 4 * 3600;
@@ -36,6 +36,25 @@ async function login(user: User, now = T0, hash = tokenHash()) {
     authTime: now,
   });
   return { session, hash };
+}
+
+function loginVerified(user: User, verifiedPasswordHash: string, now = T0) {
+  return repos.sessions.createForVerifiedUser({
+    userId: user.id,
+    refreshTokenHash: tokenHash(),
+    userAgent: 'vitest',
+    ip: '192.0.2.1',
+    now,
+    idleTtlSeconds: IDLE,
+    absoluteTtlSeconds: ABSOLUTE,
+    authTime: now,
+    verifiedPasswordHash,
+  });
+}
+
+async function sessionCount(): Promise<number> {
+  const [row] = await db.database.orm.select({ n: count() }).from(sessions);
+  return row!.n;
 }
 
 function rotate(presentedHash: string, now: Date, nextHash = tokenHash()) {
@@ -114,6 +133,94 @@ describe('sessions.create', () => {
     expect(rows.map((row) => row.userId)).toEqual([ada.id]);
   });
 });
+
+describe('sessions.createForVerifiedUser', () => {
+  it('creates the session and its first token while the user row is as the password was checked', async () => {
+    const session = await loginVerified(ada, 'h');
+    expect(session).toMatchObject({ userId: ada.id, createdAt: T0, expiresAt: at(IDLE), revokedAt: null });
+    expect(await chain(session!.id)).toHaveLength(1);
+  });
+
+  it('writes nothing when the password hash is no longer the one that was checked', async () => {
+    await repos.users.changePassword({
+      userId: ada.id,
+      currentHash: 'h',
+      newHash: 'h2',
+      now: at(1),
+      reason: 'password-changed',
+    });
+    expect(await loginVerified(ada, 'h', at(2))).toBeNull();
+    expect(await sessionCount()).toBe(0);
+    expect(await db.database.orm.select().from(refreshTokens)).toEqual([]);
+  });
+
+  it('writes nothing for a disabled user, an unknown one or a malformed id', async () => {
+    await repos.users.disable(ada.id, { now: at(1), reason: 'user-disabled' });
+    expect(await loginVerified(ada, 'h', at(2))).toBeNull();
+    expect(await loginVerified({ ...bob, id: '00000000-0000-4000-8000-000000000000' }, 'h')).toBeNull();
+    expect(await loginVerified({ ...bob, id: 'not-a-uuid' }, 'h')).toBeNull();
+    expect(await sessionCount()).toBe(0);
+  });
+});
+
+// PGlite runs one transaction at a time, so only PostgreSQL can interleave these.
+if (testDatabaseKind === 'postgres') {
+  describe('sessions racing a change or a disable on PostgreSQL', () => {
+    it('waits for a password change in flight and then creates nothing', async () => {
+      let login: Promise<unknown> = Promise.resolve();
+      await db.database.orm.transaction(async (tx) => {
+        await tx.update(users).set({ passwordHash: 'h2' }).where(eq(users.id, ada.id));
+        login = loginVerified(ada, 'h', at(1));
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await login).toBeNull();
+      expect(await sessionCount()).toBe(0);
+    });
+
+    it('waits for a disable in flight and then creates nothing', async () => {
+      let login: Promise<unknown> = Promise.resolve();
+      await db.database.orm.transaction(async (tx) => {
+        await tx
+          .update(users)
+          .set({ disabledAt: at(1) })
+          .where(eq(users.id, ada.id));
+        login = loginVerified(ada, 'h', at(1));
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await login).toBeNull();
+      expect(await sessionCount()).toBe(0);
+    });
+
+    it('a rotation waiting for a disable in flight ends revoked, with no successor written', async () => {
+      const { session, hash } = await login(ada);
+      let rotation: Promise<unknown> = Promise.resolve();
+      await db.database.orm.transaction(async (tx) => {
+        await tx
+          .update(users)
+          .set({ disabledAt: at(1) })
+          .where(eq(users.id, ada.id));
+        await tx
+          .update(sessions)
+          .set({ revokedAt: at(1), revokedReason: 'user-disabled' })
+          .where(eq(sessions.userId, ada.id));
+        rotation = rotate(hash, at(2));
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await rotation).toEqual({ kind: 'revoked', sessionId: session.id, userId: ada.id });
+      expect(await chain(session.id)).toHaveLength(1);
+    });
+
+    it('creates the session when the update in flight touched neither the hash nor disabled_at', async () => {
+      let login: Promise<unknown> = Promise.resolve();
+      await db.database.orm.transaction(async (tx) => {
+        await tx.update(users).set({ role: 'admin' }).where(eq(users.id, ada.id));
+        login = loginVerified(ada, 'h', at(1));
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await login).toMatchObject({ userId: ada.id });
+    });
+  });
+}
 
 describe('sessions.rotateRefreshToken', () => {
   it('rotates a current token: marks it rotated, makes the next current and slides the expiry', async () => {

@@ -6,6 +6,7 @@ import { users, type User } from '../schema/users.js';
 import { isUuid } from '../uuid.js';
 import { buildRotationStatements } from './refresh-rotation-statements.js';
 import { REFRESH_REUSE_REASON, type RefreshRotation } from './refresh-rotation.js';
+import { prepareForTransactions } from './transaction-statement.js';
 
 export interface NewSessionInput {
   userId: string;
@@ -20,6 +21,11 @@ export interface NewSessionInput {
   absoluteTtlSeconds: number;
   /** When the user proved their password (the login time; kept across refreshes for fresh-login checks). */
   authTime: Date;
+}
+
+export interface NewVerifiedSessionInput extends NewSessionInput {
+  /** The stored hash the caller just checked the password against: the user row as the login saw it. */
+  verifiedPasswordHash: string;
 }
 
 export interface RotateRefreshTokenInput {
@@ -51,8 +57,19 @@ export interface RevokedSession {
 
 /** Sessions and their refresh-token chains: login, rotation with reuse detection, revocation. */
 export interface SessionsRepository {
-  /** Creates the session and its first refresh-token row in one transaction. */
+  /**
+   * Creates the session and its first refresh-token row in one transaction, whatever the user row says now:
+   * for fixtures and tools. A login uses {@link SessionsRepository.createForVerifiedUser}.
+   */
   create(input: NewSessionInput): Promise<Session>;
+  /**
+   * Creates the session and its first refresh-token row only while the user is not disabled and its password
+   * hash is still `verifiedPasswordHash`; null otherwise (nothing is written). The transaction holds the user
+   * row `FOR SHARE` until it commits, so a password change or a disable (an `UPDATE users` that then revokes
+   * the user's sessions in the same transaction) either commits first, and this sees it, or waits for this
+   * commit and then revokes the new session with the others.
+   */
+  createForVerifiedUser(input: NewVerifiedSessionInput): Promise<Session | null>;
   /** Rotates a refresh token in one transaction that locks the session row; see {@link RefreshRotation}. */
   rotateRefreshToken(input: RotateRefreshTokenInput): Promise<RefreshRotation>;
   /** The session and its user when the session is not revoked, not expired and the user not disabled. */
@@ -126,33 +143,67 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
 
   const rotation = buildRotationStatements(orm);
 
+  // Read committed re-evaluates these conditions on the newest committed row when it had to wait for a
+  // concurrent update, so a change that commits while this waits makes it return no row.
+  const lockVerifiedUser = prepareForTransactions(
+    'sessions_create_lock_user',
+    orm
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(
+          eq(users.id, sql.placeholder('userId')),
+          eq(users.passwordHash, sql.placeholder('passwordHash')),
+          isNull(users.disabledAt),
+        ),
+      )
+      .for('share')
+      .toSQL(),
+    (row) => ({ id: String(row[0]) }),
+  );
+
+  async function insertSession(tx: LatchkeyOrm, input: NewSessionInput): Promise<Session> {
+    const expiresAt = earliest(
+      addSeconds(input.now, input.idleTtlSeconds),
+      addSeconds(input.now, input.absoluteTtlSeconds),
+    );
+    const [session] = await tx
+      .insert(sessions)
+      .values({
+        userId: input.userId,
+        createdAt: input.now,
+        lastUsedAt: input.now,
+        expiresAt,
+        absoluteExpiresAt: addSeconds(input.now, input.absoluteTtlSeconds),
+        authTime: input.authTime,
+        userAgent: input.userAgent,
+        ip: input.ip,
+      })
+      .returning();
+    if (session === undefined) throw new Error('INSERT ... RETURNING returned no session row');
+    await tx.insert(refreshTokens).values({
+      tokenHash: input.refreshTokenHash,
+      sessionId: session.id,
+      createdAt: input.now,
+    });
+    return session;
+  }
+
   return {
     async create(input) {
-      const expiresAt = earliest(
-        addSeconds(input.now, input.idleTtlSeconds),
-        addSeconds(input.now, input.absoluteTtlSeconds),
-      );
+      return orm.transaction((tx) => insertSession(tx, input));
+    },
+
+    async createForVerifiedUser(input) {
+      if (!isUuid(input.userId)) return null;
+      const { verifiedPasswordHash, ...session } = input;
       return orm.transaction(async (tx) => {
-        const [session] = await tx
-          .insert(sessions)
-          .values({
-            userId: input.userId,
-            createdAt: input.now,
-            lastUsedAt: input.now,
-            expiresAt,
-            absoluteExpiresAt: addSeconds(input.now, input.absoluteTtlSeconds),
-            authTime: input.authTime,
-            userAgent: input.userAgent,
-            ip: input.ip,
-          })
-          .returning();
-        if (session === undefined) throw new Error('INSERT ... RETURNING returned no session row');
-        await tx.insert(refreshTokens).values({
-          tokenHash: input.refreshTokenHash,
-          sessionId: session.id,
-          createdAt: input.now,
+        const [seen] = await lockVerifiedUser.execute(tx, {
+          userId: input.userId,
+          passwordHash: verifiedPasswordHash,
         });
-        return session;
+        if (seen === undefined) return null;
+        return insertSession(tx, session);
       });
     },
 

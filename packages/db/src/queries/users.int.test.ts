@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRepositories, type Repositories } from '../repositories.js';
 import { users } from '../schema/users.js';
 import { sessions as sessionsTable } from '../schema/sessions.js';
-import { createTestDatabase, type TestDatabase } from '../testing/index.js';
-import { at, databaseErrorOf, T0, tokenHash } from '../testing/fixtures.js';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../testing/index.js';
+import { at, databaseErrorOf, lockWaiters, T0, tokenHash } from '../testing/fixtures.js';
 
 let db: TestDatabase;
 let repos: Repositories;
@@ -128,6 +128,138 @@ describe('users.updatePasswordHash', () => {
     expect(await repos.users.updatePasswordHash('00000000-0000-4000-8000-000000000000', 'h')).toBeNull();
   });
 });
+
+describe('users.rehashPassword', () => {
+  it('replaces the hash it was given, keeping passwordChangedAt', async () => {
+    const user = await repos.users.insert({ username: 'ken', passwordHash: 'weak' });
+    const rehashed = await repos.users.rehashPassword(user!.id, { currentHash: 'weak', newHash: 'strong' });
+    expect(rehashed).toMatchObject({ passwordHash: 'strong', passwordChangedAt: user!.passwordChangedAt });
+  });
+
+  it('writes nothing when the stored hash moved on (a change committed meanwhile)', async () => {
+    const user = await repos.users.insert({ username: 'ken', passwordHash: 'weak' });
+    await repos.users.changePassword({
+      userId: user!.id,
+      currentHash: 'weak',
+      newHash: 'changed',
+      now: at(1),
+      reason: 'password-changed',
+    });
+    expect(
+      await repos.users.rehashPassword(user!.id, { currentHash: 'weak', newHash: 'old-password-again' }),
+    ).toBeNull();
+    expect((await repos.users.findById(user!.id))!.passwordHash).toBe('changed');
+    expect(await repos.users.rehashPassword('not-a-uuid', { currentHash: 'a', newHash: 'b' })).toBeNull();
+  });
+});
+
+describe('users.changePassword', () => {
+  it('changes the hash and passwordChangedAt and revokes every other live session in one call', async () => {
+    const user = await repos.users.insert({ username: 'barbara', passwordHash: 'old' });
+    const other = await repos.users.insert({ username: 'alan', passwordHash: 'h' });
+    const current = await login(user!.id);
+    const stolen = await login(user!.id);
+    const othersSession = await login(other!.id);
+
+    const changed = await repos.users.changePassword({
+      userId: user!.id,
+      currentHash: 'old',
+      newHash: 'new',
+      now: at(5),
+      reason: 'password-changed',
+      exceptSessionId: current.id,
+    });
+
+    expect(changed).toMatchObject({
+      user: { id: user!.id, passwordHash: 'new', passwordChangedAt: at(5) },
+      revokedSessionIds: [stolen.id],
+    });
+    const rows = new Map((await db.database.orm.select().from(sessionsTable)).map((row) => [row.id, row]));
+    expect(rows.get(stolen.id)).toMatchObject({ revokedAt: at(5), revokedReason: 'password-changed' });
+    expect(rows.get(current.id)).toMatchObject({ revokedAt: null });
+    expect(rows.get(othersSession.id)).toMatchObject({ revokedAt: null });
+  });
+
+  it('writes nothing when the hash is no longer the one checked, or the account is disabled', async () => {
+    const user = await repos.users.insert({ username: 'barbara', passwordHash: 'old' });
+    const live = await login(user!.id);
+    const change = (currentHash: string) =>
+      repos.users.changePassword({
+        userId: user!.id,
+        currentHash,
+        newHash: 'attacker',
+        now: at(5),
+        reason: 'password-changed',
+      });
+    expect(await change('stale')).toBeNull();
+    await repos.users.disable(user!.id, { now: at(1), reason: 'user-disabled' });
+    expect(await change('old')).toBeNull();
+    const stored = await repos.users.findById(user!.id);
+    expect(stored).toMatchObject({ passwordHash: 'old', passwordChangedAt: user!.passwordChangedAt });
+    const [row] = await db.database.orm.select().from(sessionsTable).where(eq(sessionsTable.id, live.id));
+    expect(row).toMatchObject({ revokedReason: 'user-disabled' });
+    expect(
+      await repos.users.changePassword({
+        userId: 'not-a-uuid',
+        currentHash: 'old',
+        newHash: 'x',
+        now: at(5),
+        reason: 'password-changed',
+      }),
+    ).toBeNull();
+  });
+});
+
+// PGlite runs one transaction at a time, so only PostgreSQL can interleave these.
+if (testDatabaseKind === 'postgres') {
+  describe('a change or a disable waiting for a login on PostgreSQL', () => {
+    // What sessions.createForVerifiedUser does, held open: lock the user row as seen, insert the session.
+    async function loginHolding(userId: string, during: () => Promise<unknown>): Promise<string> {
+      return db.database.orm.transaction(async (tx) => {
+        await tx.execute(sql`select id from users where id = ${userId} for share`);
+        const [session] = await tx
+          .insert(sessionsTable)
+          .values({
+            userId,
+            createdAt: at(1),
+            lastUsedAt: at(1),
+            expiresAt: at(3600),
+            absoluteExpiresAt: at(3600),
+            authTime: at(1),
+          })
+          .returning({ id: sessionsTable.id });
+        await during();
+        return session!.id;
+      });
+    }
+
+    it('the change revokes the session a login created while the change waited', async () => {
+      const user = await repos.users.insert({ username: 'barbara', passwordHash: 'old' });
+      let change: Promise<unknown> = Promise.resolve();
+      const sessionId = await loginHolding(user!.id, async () => {
+        change = repos.users.changePassword({
+          userId: user!.id,
+          currentHash: 'old',
+          newHash: 'new',
+          now: at(5),
+          reason: 'password-changed',
+        });
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await change).toMatchObject({ revokedSessionIds: [sessionId] });
+    });
+
+    it('the disable revokes the session a login created while the disable waited', async () => {
+      const user = await repos.users.insert({ username: 'edsger', passwordHash: 'h' });
+      let disable: Promise<unknown> = Promise.resolve();
+      const sessionId = await loginHolding(user!.id, async () => {
+        disable = repos.users.disable(user!.id, { now: at(5), reason: 'user-disabled' });
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await disable).toMatchObject({ revokedSessionIds: [sessionId] });
+    });
+  });
+}
 
 describe('users.setRole', () => {
   it('changes the role and returns the user', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { LatchkeyOrm } from '../database.js';
 import { sessions } from '../schema/sessions.js';
 import { users, type User, type UserRole } from '../schema/users.js';
@@ -16,6 +16,26 @@ export interface DisabledUser {
   revokedSessionIds: string[];
 }
 
+/** A password change as it happened: the user with the new hash, and the sessions it revoked. */
+export interface ChangedPassword {
+  user: User;
+  /** Sessions that were live and are now revoked; the caller fans them out to every API instance. */
+  revokedSessionIds: string[];
+}
+
+export interface ChangePasswordInput {
+  userId: string;
+  /** The stored hash the caller checked the current password against; the change happens only over it. */
+  currentHash: string;
+  newHash: string;
+  /** Becomes `passwordChangedAt` and the revocation time. */
+  now: Date;
+  /** `revoked_reason` of the sessions it revokes. */
+  reason: string;
+  /** The session the change was made from, left live. */
+  exceptSessionId?: string;
+}
+
 /** Accounts: creation with case-insensitive unique names, look-ups, password hash, role and disabling. */
 export interface UsersRepository {
   /** Creates the account, or returns null when the name is taken in any letter case (race-safe). */
@@ -24,16 +44,31 @@ export interface UsersRepository {
   findByUsername(username: string): Promise<User | null>;
   findById(id: string): Promise<User | null>;
   /**
-   * Stores a new hash. Pass `changedAt` for a real password change (it moves `passwordChangedAt`); omit it
-   * for a rehash of the same password with new argon2 parameters.
+   * Stores a new hash whatever the stored one is: for tools and tests. Pass `changedAt` for a real password
+   * change (it moves `passwordChangedAt`); omit it for a rehash of the same password. Requests use the
+   * conditional {@link UsersRepository.rehashPassword} and {@link UsersRepository.changePassword}.
    */
   updatePasswordHash(id: string, passwordHash: string, options?: { changedAt?: Date }): Promise<User | null>;
+  /**
+   * Replaces `currentHash` by `newHash`, a hash of the same password with new argon2 parameters
+   * (`passwordChangedAt` stays). Null when the stored hash is no longer `currentHash`: a change that committed
+   * meanwhile is never overwritten with the old password.
+   */
+  rehashPassword(id: string, hashes: { currentHash: string; newHash: string }): Promise<User | null>;
+  /**
+   * Changes the password and revokes the user's other live sessions in one transaction, only while the
+   * stored hash is still `currentHash` and the account is not disabled; null otherwise (nothing is written).
+   * The `UPDATE users` comes first: a login holding the row `FOR SHARE` (sessions.createForVerifiedUser)
+   * makes it wait, and the revocation that follows then sees the login's session.
+   */
+  changePassword(input: ChangePasswordInput): Promise<ChangedPassword | null>;
   /** Every account, oldest first. */
   list(): Promise<User[]>;
   setRole(id: string, role: UserRole): Promise<User | null>;
   /**
    * Disables the account and revokes all its live sessions in one transaction. Disabling an already
-   * disabled account keeps the first `disabledAt`.
+   * disabled account keeps the first `disabledAt`. Like {@link UsersRepository.changePassword}, it updates
+   * the user row first, so a login creating a session concurrently is either refused or revoked here.
    */
   disable(id: string, options: { now: Date; reason: string }): Promise<DisabledUser | null>;
 }
@@ -97,6 +132,38 @@ export function createUsersRepository(orm: LatchkeyOrm): UsersRepository {
         .where(eq(users.id, id))
         .returning();
       return user ?? null;
+    },
+
+    async rehashPassword(id, { currentHash, newHash }) {
+      if (!isUuid(id)) return null;
+      const [user] = await orm
+        .update(users)
+        .set({ passwordHash: newHash })
+        .where(and(eq(users.id, id), eq(users.passwordHash, currentHash)))
+        .returning();
+      return user ?? null;
+    },
+
+    async changePassword({ userId, currentHash, newHash, now, reason, exceptSessionId }) {
+      if (!isUuid(userId)) return null;
+      const keep =
+        exceptSessionId !== undefined && isUuid(exceptSessionId)
+          ? ne(sessions.id, exceptSessionId)
+          : undefined;
+      return orm.transaction(async (tx) => {
+        const [user] = await tx
+          .update(users)
+          .set({ passwordHash: newHash, passwordChangedAt: now })
+          .where(and(eq(users.id, userId), eq(users.passwordHash, currentHash), isNull(users.disabledAt)))
+          .returning();
+        if (user === undefined) return null;
+        const revoked = await tx
+          .update(sessions)
+          .set({ revokedAt: now, revokedReason: reason })
+          .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep))
+          .returning({ id: sessions.id });
+        return { user, revokedSessionIds: revoked.map((row) => row.id) };
+      });
     },
 
     async list() {

@@ -1,5 +1,7 @@
 // Small builders shared by this package's own integration tests.
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { LatchkeyOrm } from '../database.js';
 
 /** The fixed instant tests count from; every repository call receives its clock from the test. */
 export const T0 = new Date('2026-03-01T12:00:00.000Z');
@@ -31,4 +33,16 @@ export async function databaseErrorOf(promise: Promise<unknown>): Promise<string
     throw error;
   }
   throw new Error('expected the statement to fail, and it succeeded');
+}
+
+/**
+ * How many connections to the current PostgreSQL database are waiting for a lock: how a test knows a
+ * statement it started is blocked behind its own open transaction, without sleeping.
+ */
+export async function lockWaiters(orm: LatchkeyOrm): Promise<number> {
+  const [row] = await orm
+    .select({ waiting: sql<number>`count(*)::int` })
+    .from(sql`pg_stat_activity`)
+    .where(sql`datname = current_database() and wait_event_type = 'Lock'`);
+  return row?.waiting ?? 0;
 }
