@@ -1,21 +1,24 @@
 // Input schemas shared by the routers. Every object is strict: an unknown key (`role` on signup, `ownerId` on a
-// task) is a BAD_REQUEST, so mass assignment cannot happen even if a resolver spread its input.
+// task) is a BAD_REQUEST, so mass assignment cannot happen even if a resolver spread its input. Every free-text
+// field is built by textSchema (text-schema.ts); the others are enums and UUIDs, whose formats admit no NUL or
+// surrogate either (inputs.test.ts checks every string field of every procedure).
 import { PASSWORD_MAX_LENGTH } from '@latchkey/auth';
 import { z } from 'zod';
+import { textSchema } from './text-schema.js';
 
 // ASCII letters, digits and . _ - only: no look-alike Unicode names ("аda" with a Cyrillic a).
-export const usernameSchema = z
-  .string()
-  .min(3)
-  .max(32)
-  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and hyphen only');
+export const usernameSchema = textSchema({ kind: 'name', minLength: 3, maxLength: 32 }).regex(
+  /^[A-Za-z0-9._-]+$/,
+  'letters, digits, dot, underscore and hyphen only',
+);
 
 // The policy (length, common passwords) is applied where a password is chosen; here only a hard size cap, so a
 // huge value is a clean 400 before any hashing (NIST SP 800-63B allows a maximum).
-export const passwordSchema = z
-  .string()
-  .min(1)
-  .max(PASSWORD_MAX_LENGTH * 4);
+export const passwordSchema = textSchema({
+  kind: 'secret',
+  minLength: 1,
+  maxLength: PASSWORD_MAX_LENGTH * 4,
+});
 
 export const refreshTransportSchema = z.enum(['cookie', 'body']).default('cookie');
 
@@ -26,6 +29,6 @@ export const credentialsInput = z.strictObject({
 });
 
 // Opaque and well under this: the exact format is checked by @latchkey/auth.
-export const refreshTokenSchema = z.string().min(1).max(256);
+export const refreshTokenSchema = textSchema({ kind: 'secret', minLength: 1, maxLength: 256 });
 
 export const uuidSchema = z.uuid();
