@@ -1,7 +1,9 @@
 // pino, with every field that could hold a credential redacted. The request log never includes headers or
-// bodies in the first place; `redact` is the second line of defence for anything logged by mistake
-// (an error object carrying a request, a driver error carrying query parameters).
-import { pino, type DestinationStream, type Logger } from 'pino';
+// bodies in the first place; `redact` is the second line of defence for anything logged by mistake (an error
+// object carrying a request). Errors go through loggable-error.ts on every call: a database error is logged
+// by its SQLSTATE and schema names only, since its message and fields quote the statement's parameters.
+import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
+import { loggableArguments, loggableError } from './loggable-error.js';
 
 const SECRET_KEYS = [
   'authorization',
@@ -42,6 +44,13 @@ export function createLogger(options: { level: string; destination?: Destination
       level: options.level,
       base: { service: 'latchkey-api' },
       redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+      // pino's own `err` serialiser would serialise the already loggable error again, as an `Object`.
+      serializers: { err: (value: unknown) => (value instanceof Error ? loggableError(value) : value) },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, loggableArguments(args) as Parameters<LogFn>);
+        },
+      },
     },
     options.destination,
   );
