@@ -5,11 +5,13 @@ import { generateJwtSecret, generateSigningKey, rotateKeySet, type KeySetAlgorit
 import { createRepositories, type Database, type User } from '@latchkey/db';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
+import type { ZodType } from 'zod';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, createApp } from '../app.js';
 import { loadConfig, type ApiConfig } from '../config.js';
 import { openConfiguredDatabase } from '../database.js';
 import type { EnvSource } from '../env.js';
 import { readKeySetFile, writeKeySetFile } from '../keys/key-set-file.js';
+import { passwordSchema, usernameSchema } from '../routers/inputs.js';
 import { assertPasswordAllowed } from '../services/password-rules.js';
 import { startSession } from '../services/session.js';
 
@@ -26,6 +28,13 @@ export interface CliIo {
 /** A CLI usage problem: printed as one line, exit code 1. */
 export class CliError extends Error {
   override readonly name = 'CliError';
+}
+
+/** Refuses `value` with the schema's messages, as a CLI usage error naming the argument. */
+function assertTextAllowed(name: string, schema: ZodType<string>, value: string): void {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new CliError(`${name}: ${result.error.issues.map((issue) => issue.message).join('; ')}`);
 }
 
 // 18 random bytes → 24 base64url characters (144 bits) for a generated password.
@@ -128,6 +137,9 @@ export function createProgram(io: CliIo): Command {
         password = randomBytes(GENERATED_PASSWORD_BYTES).toString('base64url');
         generated = true;
       }
+      // The API's own input rules, so the CLI cannot make an account the API would have refused.
+      assertTextAllowed('username', usernameSchema, username);
+      assertTextAllowed('password', passwordSchema, password);
       assertPasswordAllowed(password, { username, field: 'password' });
       await withDatabase(async (database, current) => {
         const app = await createApp({ config: current, database, logger: pino({ level: 'silent' }) });
