@@ -84,21 +84,36 @@ it('logs one line per request and none of the tokens, passwords or cookies used'
   }
 });
 
-it('redacts credential fields even when something logs them by mistake', () => {
+it('keeps credentials out of a line even when something logs them by mistake', () => {
   const capture = new LogCapture();
   const logger = createLogger({ level: 'info', destination: capture });
   logger.info(
     {
       password: 'p1-secret-value',
+      refreshToken: 'r2-secret-value',
       input: { newPassword: 'p2-secret-value', refreshToken: 'r1-secret-value' },
-      req: { headers: { authorization: 'Bearer a1-secret-value', cookie: 'c1-secret-value' } },
-      res: { headers: { 'set-cookie': 's1-secret-value' } },
+      req: {
+        method: 'GET',
+        url: '/trpc/auth.me?input=%7B%22password%22%3A%22u1-secret-value%22%7D',
+        headers: { authorization: 'Bearer a1-secret-value', cookie: 'c1-secret-value' },
+      },
+      res: { statusCode: 200, headers: { 'set-cookie': 's1-secret-value' } },
+      headers: { Authorization: 'Bearer a2-secret-value', 'user-agent': 'curl/8' },
       err: { parameters: ['q1-secret-value'] },
+      error: { code: '23505', query: 'select q2-secret-value', params: ['q3-secret-value'] },
     },
     'oops',
   );
-  expect(capture.text).toContain('oops');
-  for (const secret of ['p1', 'p2', 'r1', 'a1', 'c1', 's1', 'q1'])
+  const line = JSON.parse(capture.lines[0]!) as Record<string, unknown>;
+  expect(line).toMatchObject({
+    msg: 'oops',
+    input: { newPassword: '[redacted]', refreshToken: '[redacted]' },
+    req: { method: 'GET', path: '/trpc/auth.me' },
+    res: { statusCode: 200 },
+    headers: { Authorization: '[redacted]', 'user-agent': 'curl/8' },
+    error: { code: '23505' },
+  });
+  for (const secret of ['p1', 'p2', 'r1', 'r2', 'u1', 'a1', 'a2', 'c1', 's1', 'q1', 'q2', 'q3'])
     expect(capture.text).not.toContain(`${secret}-secret-value`);
 });
 
