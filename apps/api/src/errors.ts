@@ -162,23 +162,3 @@ export function errorDetails(cause: unknown): ErrorDetails {
   }
   return {};
 }
-
-/**
- * The innermost error's code and message: the driver's own reason (e.g. ECONNREFUSED), for a log line. The
- * outer Drizzle wrapper is skipped on purpose: its message quotes the failed statement and its parameters.
- */
-export function rootCauseSummary(error: unknown): { code?: string; message?: string } {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8; depth += 1) {
-    const next: unknown =
-      typeof current === 'object' && current !== null ? (current as { cause?: unknown }).cause : undefined;
-    if (next === undefined || next === null) break;
-    current = next;
-  }
-  if (typeof current !== 'object' || current === null) return {};
-  const { code, message } = current as { code?: unknown; message?: unknown };
-  return {
-    ...(typeof code === 'string' ? { code } : {}),
-    ...(typeof message === 'string' ? { message } : {}),
-  };
-}

@@ -13,6 +13,8 @@ it('answers 1,500 generated requests to every procedure without a 5xx, and stays
   expect(report.byStatus['200']).toBeGreaterThan(0);
   expect(report.byStatus['400']).toBeGreaterThan(0);
   expect(report.byStatus['401']).toBeGreaterThan(0);
+  // Hostile text (NUL, lone surrogates, controls, overlong values) reached the text fields and was refused.
+  expect(report.hostileTextByStatus['400']).toBeGreaterThan(0);
   expect(report.healthzAfter).toBe(200);
   expect(report.unexpectedAdmins).toBe(0);
   expect(report.prototypePolluted).toBe(false);

@@ -23,7 +23,7 @@ const CONNECTION_ERROR_CODES = new Set([
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123])$/;
 
 /** PGlite's error once the embedded database has been closed. */
-const PGLITE_CLOSED_MESSAGE = 'PGlite is closed';
+export const PGLITE_CLOSED_MESSAGE = 'PGlite is closed';
 
 const MAX_CAUSE_DEPTH = 8;
 

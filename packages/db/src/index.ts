@@ -1,5 +1,10 @@
 export { createDb, type CreateDbOptions } from './client.js';
 export type { Database, DatabaseKind, LatchkeyOrm } from './database.js';
+export {
+  databaseErrorSummary,
+  isDatabaseError,
+  type DatabaseErrorSummary,
+} from './database-error-summary.js';
 export { isDatabaseUnavailableError } from './database-unavailable.js';
 export { migrationsFolder } from './migrate.js';
 export { createRepositories, type Repositories } from './repositories.js';

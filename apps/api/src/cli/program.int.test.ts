@@ -138,4 +138,18 @@ describe('latchkey CLI', () => {
     ).rejects.toThrow();
     expect(await createRepositories(testDatabase.database).users.findByUsername('weak')).toBeNull();
   });
+
+  it.each([
+    ['a username with a right-to-left override', ['user', 'create', '\u202enimda'], '', /username: /],
+    ['a username with a Cyrillic look-alike', ['user', 'create', 'аdmin'], '', /username: /],
+    [
+      'a password with a NUL',
+      ['user', 'create', 'nul_in_password', '--password-stdin'],
+      'correct horse\u0000battery',
+      /password: /,
+    ],
+  ])('user create refuses %s, as the API would, and creates nobody', async (_name, args, stdin, message) => {
+    await expect(run(args, { stdin })).rejects.toThrow(message);
+    expect(await createRepositories(testDatabase.database).users.findByUsername(args[2] ?? '')).toBeNull();
+  });
 });

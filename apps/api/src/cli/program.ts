@@ -5,6 +5,7 @@ import { generateJwtSecret, generateSigningKey, rotateKeySet, type KeySetAlgorit
 import { createRepositories, type Database, type User } from '@latchkey/db';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
+import type { ZodType } from 'zod';
 import { ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS, createApp, type App } from '../app.js';
 import { loadConfig, type ApiConfig } from '../config.js';
 import { openConfiguredDatabase } from '../database.js';
@@ -15,6 +16,7 @@ import { setRole } from '../services/admin.js';
 import { auditActor, recordAudit, type AuditActor } from '../services/audit.js';
 import type { ClientInfo } from '../services/client-info.js';
 import { createAccount } from '../services/create-account.js';
+import { passwordSchema, usernameSchema } from '../routers/inputs.js';
 import { assertPasswordAllowed } from '../services/password-rules.js';
 import { startSession } from '../services/session.js';
 
@@ -36,6 +38,12 @@ export class CliError extends Error {
 // How the audit trail names what the CLI does: no address, no browser, an operator at a shell.
 const CLI_CLIENT: ClientInfo = { clientAddress: 'cli', userAgent: 'latchkey-cli' };
 const CLI_ACTOR: AuditActor = { operator: 'cli' };
+/** Refuses `value` with the schema's messages, as a CLI usage error naming the argument. */
+function assertTextAllowed(name: string, schema: ZodType<string>, value: string): void {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new CliError(`${name}: ${result.error.issues.map((issue) => issue.message).join('; ')}`);
+}
 
 // 18 random bytes → 24 base64url characters (144 bits) for a generated password.
 const GENERATED_PASSWORD_BYTES = 18;
@@ -144,6 +152,9 @@ export function createProgram(io: CliIo): Command {
         password = randomBytes(GENERATED_PASSWORD_BYTES).toString('base64url');
         generated = true;
       }
+      // The API's own input rules, so the CLI cannot make an account the API would have refused.
+      assertTextAllowed('username', usernameSchema, username);
+      assertTextAllowed('password', passwordSchema, password);
       assertPasswordAllowed(password, { username, field: 'password' });
       await withApp(async (app) => {
         const role = options.admin === true ? 'admin' : 'user';

@@ -79,9 +79,9 @@ describe('health, readiness and JWKS', () => {
         retryAfter: DATABASE_RETRY_AFTER_SECONDS,
       });
       const warning = log.lines.find((line) => line.includes('"msg":"database unavailable"'));
-      expect(warning).toMatch(/PGlite is closed|CONNECTION_ENDED/);
+      expect(warning).toMatch(/"cause":\{"code":"(PGLITE_CLOSED|CONNECTION_ENDED)"\}/);
       expect(log.lines.some((line) => line.includes('"msg":"procedure failed"'))).toBe(false);
-      // The warning names the driver's reason, never Drizzle's wrapper, which quotes the statement's parameters.
+      // The warning names the driver's code, never Drizzle's wrapper, which quotes the statement's parameters.
       expect(log.text).not.toContain('Failed query');
       expect(log.text).not.toContain(GOOD_PASSWORD);
     } finally {

@@ -4,13 +4,14 @@
 //   request listener   security headers, CORS, routing, one log line per request, the last-resort 500
 //   /trpc              body cap (413), JSON depth (400), content type, then tRPC with Cache-Control: no-store
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { databaseErrorSummary } from '@latchkey/db';
 import type { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { ResponseMeta } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { App } from '../app.js';
 import { createContext, type Context, type RequestLogFields } from '../context.js';
-import { errorDetails, rootCauseSummary } from '../errors.js';
+import { errorDetails } from '../errors.js';
 import { appRouter } from '../router.js';
 import { readBodyWithLimit } from './body-limit.js';
 import { handleCors } from './cors.js';
@@ -85,9 +86,9 @@ export function createRequestListener(app: App): RequestListener {
     // Caller mistakes are answered, not logged as faults; a real fault is logged with its cause.
     if (error.code === 'INTERNAL_SERVER_ERROR')
       logger.error({ err: error.cause ?? error, path }, 'procedure failed');
-    // Not a bug but an outage: worth a warning per call, with the driver's reason, and no stack trace.
+    // Not a bug but an outage: worth a warning per call, with the driver's code, and no stack trace.
     else if (error.code === 'SERVICE_UNAVAILABLE')
-      logger.warn({ path, cause: rootCauseSummary(error.cause) }, 'database unavailable');
+      logger.warn({ path, cause: databaseErrorSummary(error.cause) }, 'database unavailable');
   };
 
   const trpcHandler = createHTTPHandler({

@@ -1,22 +1,25 @@
 // Input schemas shared by the routers. Every object is strict: an unknown key (`role` on signup, `ownerId` on a
-// task) is a BAD_REQUEST, so mass assignment cannot happen even if a resolver spread its input.
+// task) is a BAD_REQUEST, so mass assignment cannot happen even if a resolver spread its input. Every free-text
+// field is built by textSchema (text-schema.ts); the others are enums and UUIDs, whose formats admit no NUL or
+// surrogate either (inputs.test.ts checks every string field of every procedure).
 import { PASSWORD_MAX_LENGTH } from '@latchkey/auth';
 import { z } from 'zod';
 import { DEVICE_TOKEN_MAX_LENGTH } from '../services/device-token.js';
+import { textSchema } from './text-schema.js';
 
 // ASCII letters, digits and . _ - only: no look-alike Unicode names ("аda" with a Cyrillic a).
-export const usernameSchema = z
-  .string()
-  .min(3)
-  .max(32)
-  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and hyphen only');
+export const usernameSchema = textSchema({ kind: 'name', minLength: 3, maxLength: 32 }).regex(
+  /^[A-Za-z0-9._-]+$/,
+  'letters, digits, dot, underscore and hyphen only',
+);
 
 // The policy (length, common passwords) is applied where a password is chosen; here only a hard size cap, so a
 // huge value is a clean 400 before any hashing (NIST SP 800-63B allows a maximum).
-export const passwordSchema = z
-  .string()
-  .min(1)
-  .max(PASSWORD_MAX_LENGTH * 4);
+export const passwordSchema = textSchema({
+  kind: 'secret',
+  minLength: 1,
+  maxLength: PASSWORD_MAX_LENGTH * 4,
+});
 
 export const refreshTransportSchema = z.enum(['cookie', 'body']).default('cookie');
 
@@ -29,10 +32,10 @@ export const credentialsInput = z.strictObject({
 // A login may present the device token an earlier login returned in the body (non-browser clients; browsers
 // send the cookie). Longer than any token issued, so it is a clean 400, never a lookup.
 export const loginInput = credentialsInput.extend({
-  deviceToken: z.string().min(1).max(DEVICE_TOKEN_MAX_LENGTH).optional(),
+  deviceToken: textSchema({ kind: 'secret', minLength: 1, maxLength: DEVICE_TOKEN_MAX_LENGTH }).optional(),
 });
 
 // Opaque and well under this: the exact format is checked by @latchkey/auth.
-export const refreshTokenSchema = z.string().min(1).max(256);
+export const refreshTokenSchema = textSchema({ kind: 'secret', minLength: 1, maxLength: 256 });
 
 export const uuidSchema = z.uuid();

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { protectedProcedure, router } from '../trpc.js';
 import { uuidSchema } from './inputs.js';
+import { textSchema } from './text-schema.js';
 
 // The database allows 1-1000 characters; trimmed, so "   " is not a title.
-const titleSchema = z.string().trim().min(1).max(1000);
+const titleSchema = textSchema({ kind: 'text', trim: true, minLength: 1, maxLength: 1000 });
 
 function toWire(task: Task): {
   id: string;

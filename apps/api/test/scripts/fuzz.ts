@@ -27,6 +27,10 @@ console.log(
   `fuzz: ${report.runs} requests in ${seconds.toFixed(1)} s (${(report.runs / seconds).toFixed(0)} req/s), seeds ${report.seeds.join(',')}`,
 );
 console.log(`statuses: ${statuses.join(', ')}`);
+const hostile = Object.entries(report.hostileTextByStatus)
+  .sort(([a], [b]) => Number(a) - Number(b))
+  .map(([status, count]) => `${status === '-1' ? 'closed' : status}: ${count}`);
+console.log(`well-formed calls with hostile text in one field: ${hostile.join(', ')}`);
 console.log(`failures (5xx or dropped within the body limit): ${report.failures}`);
 console.log(
   `/healthz after: ${report.healthzAfter}; unexpected admins: ${report.unexpectedAdmins}; Object.prototype polluted: ${report.prototypePolluted}`,

@@ -11,7 +11,13 @@ import {
   uniqueUsername,
   type TestApi,
 } from '../../src/testing/test-api.js';
-import { fuzzRequest, sendFuzzRequest, type FuzzCredentials } from './procedure-fuzz.js';
+import {
+  fuzzRequest,
+  PROCEDURES,
+  sendFuzzRequest,
+  type FuzzCredentials,
+  type ProcedureName,
+} from './procedure-fuzz.js';
 
 export interface FuzzReport {
   runs: number;
@@ -20,6 +26,8 @@ export interface FuzzReport {
   byStatus: Record<string, number>;
   /** Statuses >= 500, plus connections dropped on a body within the limit. */
   failures: number;
+  /** Answers by status to the well-formed calls that carried hostile text in one field: 400s, not 2xx or 5xx. */
+  hostileTextByStatus: Record<string, number>;
   healthzAfter: number;
   prototypePolluted: boolean;
   /** Admins other than the campaign's admin and the victim (whom the admin may promote): must be 0. */
@@ -29,6 +37,17 @@ export interface FuzzReport {
 }
 
 const BODY_LIMIT_BYTES = 65_536;
+
+// Procedures that answer 401 only for the access token (public ones also refuse credentials or refresh tokens).
+const PUBLIC_PROCEDURES: ReadonlySet<string> = new Set([
+  'auth.signup',
+  'auth.login',
+  'auth.refresh',
+  'auth.logout',
+]);
+const PROTECTED_PROCEDURES: ReadonlySet<string> = new Set(
+  (Object.keys(PROCEDURES) as ProcedureName[]).filter((name) => !PUBLIC_PROCEDURES.has(name)),
+);
 
 interface MintedSession {
   accessToken: string;
@@ -69,10 +88,19 @@ export async function runFuzz(options: {
     },
   });
   try {
-    const signup = async (): Promise<string> =>
-      (await api.client().auth.signup.mutate({ username: uniqueUsername('fuzz'), password: GOOD_PASSWORD }))
-        .user.id;
-    const [userId, adminId, victimId] = [await signup(), await signup(), await signup()];
+    const [userName, adminName, victimName] = [
+      uniqueUsername('fuzz'),
+      uniqueUsername('fuzz'),
+      uniqueUsername('fuzz'),
+    ];
+    const usernames = [userName, adminName, victimName];
+    const signup = async (username: string): Promise<string> =>
+      (await api.client().auth.signup.mutate({ username, password: GOOD_PASSWORD })).user.id;
+    const [userId, adminId, victimId] = [
+      await signup(userName),
+      await signup(adminName),
+      await signup(victimName),
+    ];
     await api.repositories.users.setRole(adminId, 'admin');
     let user = await mintSession(api, userId, 'user');
     let admin = await mintSession(api, adminId, 'admin');
@@ -86,6 +114,8 @@ export async function runFuzz(options: {
       refreshToken: () => refresh.refreshToken,
       // The victim's ids: the fuzz may legitimately disable the victim or promote them; never the user or admin.
       knownIds: [myTask.id, victimTask.id, victimId, crypto.randomUUID()],
+      knownUsernames: usernames,
+      knownPassword: GOOD_PASSWORD,
       allowedOrigin: TEST_ORIGIN,
     };
     // Generated calls may log the user out or rotate the refresh token; fresh sessions keep the deep paths covered.
@@ -102,8 +132,10 @@ export async function runFuzz(options: {
     };
 
     const byStatus: Record<string, number> = {};
+    const hostileTextByStatus: Record<string, number> = {};
     let failures = 0;
     let sent = 0;
+    let sessionsSuspect = false;
     const startedAt = performance.now();
     const baseSeed = options.seed ?? Date.now() % 2_147_483_647;
     const seeds = Array.from({ length: options.workers }, (_, index) => baseSeed + index);
@@ -113,9 +145,22 @@ export async function runFuzz(options: {
         fc.assert(
           fc.asyncProperty(fuzzRequest(credentials), async (request) => {
             sent += 1;
-            if (sent % 250 === 0) await renewIfDead();
+            if (sent % 250 === 0 || sessionsSuspect) {
+              sessionsSuspect = false;
+              await renewIfDead();
+            }
             const status = await sendFuzzRequest(api.trpcUrl, request, credentials);
+            // A real token refused on a protected call: a generated logout or password change probably ended
+            // that session; renew before the next call, so the calls after it still reach the resolvers.
+            if (
+              status === 401 &&
+              (request.token === 'user' || request.token === 'admin') &&
+              request.procedures.every((name) => PROTECTED_PROCEDURES.has(name))
+            )
+              sessionsSuspect = true;
             byStatus[String(status)] = (byStatus[String(status)] ?? 0) + 1;
+            if (request.hostileText)
+              hostileTextByStatus[String(status)] = (hostileTextByStatus[String(status)] ?? 0) + 1;
             const oversized =
               request.payload !== null && Buffer.byteLength(request.payload) > BODY_LIMIT_BYTES;
             const failed = status >= 500 || (status === -1 && !oversized);
@@ -136,6 +181,7 @@ export async function runFuzz(options: {
       durationMs,
       byStatus,
       failures,
+      hostileTextByStatus,
       healthzAfter,
       prototypePolluted:
         Object.keys(Object.prototype).length > 0 || ({} as Record<string, unknown>).role !== undefined,

@@ -1,7 +1,10 @@
 // Generated requests for every procedure of the API, for the fuzz property (test/fuzz.test.ts, a small run in
-// the default suite) and the fuzz job (test/scripts/fuzz.ts, 100,000 inputs). The mix: inputs of the right
-// shape with odd values, wrong types, huge strings, Unicode (lone surrogates included), prototype-pollution
-// keys, batches, GET and POST, and random, forged or real tokens and refresh cookies.
+// the default suite) and the fuzz job (test/scripts/fuzz.ts, 100,000 inputs). The mix: well-formed calls with
+// real tokens and valid inputs (so the resolvers and the database are reached, not only the guards), the same
+// calls with one field made hostile (NUL, lone surrogates, control, bidi and format characters, overlong
+// values), inputs of the right shape with odd values, wrong types, huge strings, prototype-pollution keys,
+// bodies that are not UTF-8, batches, GET and POST, and random, forged or real tokens and refresh cookies.
+import { PASSWORD_MAX_LENGTH } from '@latchkey/auth';
 import fc from 'fast-check';
 
 /** Every procedure with the input fields it declares (CONTRACT.md and apps/api/README.md). */
@@ -28,6 +31,23 @@ export const PROCEDURES = {
 export type ProcedureName = keyof typeof PROCEDURES;
 const QUERIES = new Set(['auth.me', 'auth.sessions', 'auth.auditEvents', 'tasks.list', 'admin.users']);
 const procedureNames = Object.keys(PROCEDURES) as ProcedureName[];
+const SESSION_ENDING: ReadonlySet<string> = new Set(['auth.logout', 'auth.logoutAll', 'auth.changePassword']);
+
+/** Fields whose values are free text (textSchema in src/routers/text-schema.ts), with their maximum length. */
+const TEXT_FIELD_MAX_LENGTH: Readonly<Record<string, number>> = {
+  username: 32,
+  password: PASSWORD_MAX_LENGTH * 4,
+  currentPassword: PASSWORD_MAX_LENGTH * 4,
+  newPassword: PASSWORD_MAX_LENGTH * 4,
+  refreshToken: 256,
+  title: 1000,
+};
+
+/**
+ * Stands for the live refresh token in a generated body; sendFuzzRequest puts the real one in its place (it
+ * changes during a run, the generated requests do not).
+ */
+export const LIVE_REFRESH_TOKEN = 'lkr_LIVE_REFRESH_TOKEN_PLACEHOLDER_fuzz_0000000';
 
 /** Credentials the generator may use: real ones make the requests reach the resolvers. */
 export interface FuzzCredentials {
@@ -37,8 +57,14 @@ export interface FuzzCredentials {
   refreshToken: () => string;
   /** Ids that exist: the caller's own task and session, another user's task and session. */
   knownIds: readonly string[];
+  /** Usernames that exist (login and signup then meet a real account) and the password they all have. */
+  knownUsernames: readonly string[];
+  knownPassword: string;
   allowedOrigin: string;
 }
+
+/** What the generator needs to know up front (the tokens change during a run and are read when sending). */
+export type FuzzKnowledge = Pick<FuzzCredentials, 'knownIds' | 'knownUsernames' | 'knownPassword'>;
 
 export type TokenChoice = 'none' | 'user' | 'admin' | 'random' | 'forged' | 'malformed-scheme';
 
@@ -53,6 +79,130 @@ export interface FuzzRequest {
   refreshCookie: 'none' | 'real' | 'random';
   origin: 'none' | 'allowed' | 'foreign' | 'null';
   contentType: string;
+  /** A text field carries hostile text (see `hostileText`). */
+  hostileText: boolean;
+  /** The body is sent with a byte that is not UTF-8 (0xFF) in it. */
+  invalidUtf8: boolean;
+}
+
+// Characters that must never reach PostgreSQL unchecked (NUL, lone surrogates) or that mean something other
+// than what they show: C0 and C1 controls (ESC and CSI start terminal escapes), DEL, bidi embeddings,
+// overrides and isolates, zero-width and other format characters, line and paragraph separators,
+// noncharacters, a combining mark, and the escaped forms a careless decoder might turn into the real thing.
+const UNSTORABLE_UNITS = ['\u0000', '\ud800', '\udbff', '\udc00', '\udfff'] as const;
+const HOSTILE_UNITS = [
+  '\u0001',
+  '\u0007',
+  '\u0008',
+  '\u000b',
+  '\u000c',
+  '\u001b',
+  '\u001b[31m',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u00ad',
+  '\u200b',
+  '\u200d',
+  '\u200e',
+  '\u202a',
+  '\u202e',
+  '\u2066',
+  '\u2069',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\ufffe',
+  '\uffff',
+  '\u0301',
+  '\t',
+  '\r\n',
+  '%00',
+  '\\u0000',
+  '\\x00',
+] as const;
+
+// What PostgreSQL cannot store comes up as often as all the rest together: it is what a 500 would come from.
+const hostileUnit = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(...UNSTORABLE_UNITS) },
+  { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_UNITS) },
+);
+
+/** `valid` made hostile: a hostile character (or a few) inserted anywhere, or the value made overlong. */
+function hostileText(field: string, valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  const maxLength = TEXT_FIELD_MAX_LENGTH[field] ?? 256;
+  const inserted = fc
+    .tuple(valid, fc.array(fc.tuple(hostileUnit, fc.nat()), { minLength: 1, maxLength: 3 }))
+    .map(([value, insertions]) =>
+      insertions.reduce((text, [unit, at]) => {
+        const index = at % (text.length + 1);
+        return text.slice(0, index) + unit + text.slice(index);
+      }, value),
+    );
+  const overlong = fc
+    .tuple(
+      fc.constantFrom('a', 'é', '😀', '\u0000', '\u202e', ' '),
+      fc.oneof(
+        fc.constant(maxLength + 1),
+        fc.integer({ min: maxLength + 1, max: maxLength * 4 }),
+        fc.constant(1_000_000),
+      ),
+    )
+    // Counted in UTF-16 code units, as zod counts; the 1,000,000 ones are over the body limit as well.
+    .map(([unit, length]) => unit.repeat(Math.ceil(length / unit.length)));
+  return fc.oneof({ weight: 4, arbitrary: inserted }, { weight: 1, arbitrary: overlong });
+}
+
+/** A value the field's schema accepts (mostly: a generated title can still be all spaces). */
+function validValue(field: string, knowledge: FuzzKnowledge): fc.Arbitrary<unknown> {
+  const known = (values: readonly string[], fallback: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+    values.length > 0 ? fc.oneof(fc.constantFrom(...values), fallback) : fallback;
+  const password = fc.oneof(
+    fc.constant(knowledge.knownPassword),
+    fc.string({ unit: 'grapheme', minLength: 12, maxLength: 40 }),
+  );
+  const byField: Record<string, fc.Arbitrary<unknown>> = {
+    username: known(knowledge.knownUsernames, fc.stringMatching(/^[A-Za-z0-9._-]{3,32}$/)),
+    password,
+    currentPassword: password,
+    newPassword: fc.string({ unit: 'grapheme', minLength: 12, maxLength: 40 }),
+    refreshTransport: fc.constantFrom('cookie', 'body'),
+    refreshToken: fc.constant(LIVE_REFRESH_TOKEN),
+    role: fc.constantFrom('user', 'admin'),
+    done: fc.boolean(),
+    title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 120 }),
+  };
+  if (['sessionId', 'id', 'userId'].includes(field))
+    return knowledge.knownIds.length > 0 ? fc.constantFrom(...knowledge.knownIds) : fc.uuid();
+  return byField[field] ?? fc.string({ maxLength: 20 });
+}
+
+/** The input a well-formed call sends: every declared field valid, or all valid but one made hostile. */
+function wellFormedInput(
+  fields: readonly string[],
+  knowledge: FuzzKnowledge,
+  options: { hostile: boolean },
+): fc.Arbitrary<{ json: Record<string, unknown>; hostileText: boolean }> {
+  const valid = fc.tuple(...fields.map((field) => validValue(field, knowledge)));
+  // Every field that travels as a string: the free-text ones, and the enums and ids, which must refuse it too.
+  const stringFields = fields.filter((field) => field !== 'done');
+  if (!options.hostile || stringFields.length === 0) {
+    return valid.map((values) => ({
+      json: Object.fromEntries(fields.map((field, index) => [field, values[index]])),
+      hostileText: false,
+    }));
+  }
+  return fc.tuple(valid, fc.constantFrom(...stringFields)).chain(([values, target]) =>
+    hostileText(
+      target,
+      validValue(target, knowledge).map((value) => (typeof value === 'string' ? value : String(value))),
+    ).map((hostile) => ({
+      json: Object.fromEntries(
+        fields.map((field, index) => [field, field === target ? hostile : values[index]]),
+      ),
+      hostileText: true,
+    })),
+  );
 }
 
 const hugeString = fc
@@ -79,6 +229,7 @@ function oddValue(field: string): fc.Arbitrary<unknown> {
       "' or 1=1 --",
       '%00',
     ),
+    hostileText(field, fc.string({ maxLength: 20 })),
   );
   const specific: Record<string, fc.Arbitrary<unknown>> = {
     username: fc.oneof(
@@ -119,10 +270,10 @@ function oddValue(field: string): fc.Arbitrary<unknown> {
 }
 
 /** An input for one procedure, as a JSON-able value or a raw text. */
-function inputFor(
-  procedure: string,
-  knownIds: readonly string[],
-): fc.Arbitrary<{ json: unknown } | { raw: string }> {
+type GeneratedInput = ({ json: unknown } | { raw: string }) & { hostileText?: boolean };
+
+function inputFor(procedure: string, knowledge: FuzzKnowledge): fc.Arbitrary<GeneratedInput> {
+  const { knownIds } = knowledge;
   // hasOwn: a generated name such as `__proto__` must not read Object.prototype.
   const fields: readonly string[] = Object.hasOwn(PROCEDURES, procedure)
     ? PROCEDURES[procedure as ProcedureName]
@@ -164,7 +315,9 @@ function inputFor(
           : `{"${key}":{"role":"admin","polluted":${JSON.stringify(value)}},"title":"x","username":"polluter"}`,
     }));
   return fc.oneof(
-    { weight: 6, arbitrary: shaped },
+    { weight: 8, arbitrary: wellFormedInput(fields, knowledge, { hostile: false }) },
+    { weight: 4, arbitrary: wellFormedInput(fields, knowledge, { hostile: true }) },
+    { weight: 4, arbitrary: shaped },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((json) => ({ json })) },
     { weight: 1, arbitrary: pollution },
     {
@@ -180,14 +333,16 @@ function inputFor(
   );
 }
 
-function serialise(input: { json: unknown } | { raw: string }): string {
+function serialise(input: GeneratedInput): string {
   return 'raw' in input ? input.raw : JSON.stringify(input.json);
 }
 
 /** The request generator. */
-export function fuzzRequest(credentials: Pick<FuzzCredentials, 'knownIds'>): fc.Arbitrary<FuzzRequest> {
+export function fuzzRequest(knowledge: FuzzKnowledge): fc.Arbitrary<FuzzRequest> {
   const procedure = fc.oneof(
-    { weight: 20, arbitrary: fc.constantFrom(...procedureNames) },
+    { weight: 20, arbitrary: fc.constantFrom(...procedureNames.filter((name) => !SESSION_ENDING.has(name))) },
+    // Rarer: when they succeed they end the session the following calls use.
+    { weight: 2, arbitrary: fc.constantFrom(...procedureNames.filter((name) => SESSION_ENDING.has(name))) },
     {
       weight: 1,
       arbitrary: fc.constantFrom('auth', 'auth.', 'nope.nope', '__proto__', 'auth.me/x', '%2e%2e'),
@@ -197,43 +352,55 @@ export function fuzzRequest(credentials: Pick<FuzzCredentials, 'knownIds'>): fc.
     fc.record({
       procedures: fc.constant([name]),
       batch: fc.constant(false),
-      payload: fc.option(inputFor(name, credentials.knownIds).map(serialise), { freq: 8 }),
+      input: fc.option(inputFor(name, knowledge), { freq: 8 }),
     }),
   );
   const batch = fc.array(procedure, { minLength: 1, maxLength: 18 }).chain((names) =>
-    fc
-      .tuple(...names.map((name) => fc.option(inputFor(name, credentials.knownIds), { freq: 6 })))
-      .map((inputs) => {
-        const entries = inputs.flatMap((input, index) =>
-          input === null ? [] : [`"${index}":${serialise(input)}`],
-        );
-        return { procedures: names, batch: true, payload: `{${entries.join(',')}}` as string | null };
-      }),
+    fc.tuple(...names.map((name) => fc.option(inputFor(name, knowledge), { freq: 6 }))).map((inputs) => {
+      const entries = inputs.flatMap((input, index) =>
+        input === null ? [] : [`"${index}":${serialise(input)}`],
+      );
+      return {
+        procedures: names,
+        batch: true,
+        payload: `{${entries.join(',')}}` as string | null,
+        hostileText: inputs.some((input) => input?.hostileText === true),
+      };
+    }),
+  );
+  const call = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: single.map(({ input, ...rest }) => ({
+        ...rest,
+        payload: input === null ? null : serialise(input),
+        hostileText: input?.hostileText === true,
+      })),
+    },
+    { weight: 1, arbitrary: batch },
   );
   return fc
     .record({
       method: fc.oneof(
-        { weight: 16, arbitrary: fc.constant('expected') },
+        { weight: 40, arbitrary: fc.constant('expected') },
         { weight: 4, arbitrary: fc.constantFrom('GET', 'POST') },
         { weight: 1, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
       ),
-      call: fc.oneof({ weight: 4, arbitrary: single }, { weight: 1, arbitrary: batch }),
-      token: fc.constantFrom<TokenChoice>(
-        'none',
-        'user',
-        'user',
-        'user',
-        'admin',
-        'admin',
-        'random',
-        'forged',
-        'malformed-scheme',
+      call,
+      // Mostly a real token, so protected procedures run; every way a token can be wrong still comes up.
+      token: fc.oneof(
+        { weight: 5, arbitrary: fc.constant<TokenChoice>('user') },
+        { weight: 3, arbitrary: fc.constant<TokenChoice>('admin') },
+        {
+          weight: 4,
+          arbitrary: fc.constantFrom<TokenChoice>('none', 'random', 'forged', 'malformed-scheme'),
+        },
       ),
       randomToken: fc.oneof(fc.string({ maxLength: 100 }), fc.base64String({ maxLength: 400 })),
       refreshCookie: fc.constantFrom('none', 'none', 'real', 'random'),
       origin: fc.constantFrom('none', 'allowed', 'foreign', 'null'),
       contentType: fc.oneof(
-        { weight: 12, arbitrary: fc.constant('application/json') },
+        { weight: 30, arbitrary: fc.constant('application/json') },
         {
           weight: 3,
           arbitrary: fc.constantFrom(
@@ -245,12 +412,17 @@ export function fuzzRequest(credentials: Pick<FuzzCredentials, 'knownIds'>): fc.
           ),
         },
       ),
+      invalidUtf8: fc.oneof(
+        { weight: 30, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
     })
-    .map(({ call, method, ...rest }) => ({
+    .map(({ call: generated, method, ...rest }) => ({
       ...rest,
-      ...call,
+      ...generated,
       // Mostly the method the (first) procedure expects, so the calls reach the resolvers.
-      method: method === 'expected' ? (QUERIES.has(call.procedures.at(0) ?? '') ? 'GET' : 'POST') : method,
+      method:
+        method === 'expected' ? (QUERIES.has(generated.procedures.at(0) ?? '') ? 'GET' : 'POST') : method,
     }));
 }
 
@@ -275,6 +447,13 @@ function forgedToken(seed: string): string {
     auth_time: now,
   };
   return `${encode(header)}.${encode(claims)}.${Buffer.from(seed).toString('base64url')}`;
+}
+
+/** The payload's UTF-8 bytes with a 0xFF (never valid in UTF-8) in the middle. */
+function notUtf8(payload: string): Uint8Array {
+  const bytes = Buffer.from(payload, 'utf8');
+  const middle = Math.floor(bytes.length / 2);
+  return Buffer.concat([bytes.subarray(0, middle), Buffer.from([0xff]), bytes.subarray(middle)]);
 }
 
 /** Sends one generated request; resolves to the status, or 'network' when the connection was dropped. */
@@ -302,7 +481,8 @@ export async function sendFuzzRequest(
   const query = new URLSearchParams();
   if (request.batch) query.set('batch', '1');
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  if (!hasBody && request.payload !== null) query.set('input', request.payload);
+  const payload = request.payload?.replaceAll(LIVE_REFRESH_TOKEN, credentials.refreshToken()) ?? null;
+  if (!hasBody && payload !== null) query.set('input', payload);
   if (hasBody && request.contentType !== '') headers['content-type'] = request.contentType;
   // Header values must be Latin-1 for fetch; a value outside that is a client-side error, not a request.
   for (const [name, value] of Object.entries(headers)) {
@@ -313,7 +493,7 @@ export async function sendFuzzRequest(
     const response = await fetch(`${trpcUrl}/${path}?${query.toString()}`, {
       method: request.method,
       headers,
-      ...(hasBody && request.payload !== null ? { body: request.payload } : {}),
+      ...(hasBody && payload !== null ? { body: request.invalidUtf8 ? notUtf8(payload) : payload } : {}),
       signal: AbortSignal.timeout(15_000),
     });
     await response.arrayBuffer();

@@ -291,6 +291,10 @@ describe('single calls answer alike', () => {
       (f) => postJson('tasks.create', '{"title":"  "}', bearer(f.accessToken)),
     ],
     [
+      'tasks.create with a NUL and a lone surrogate in the title (zodError)',
+      (f) => postJson('tasks.create', '{"title":"a\\u0000b\\ud800c"}', bearer(f.accessToken)),
+    ],
+    [
       'tasks.create with an unknown key',
       (f) => postJson('tasks.create', '{"title":"x","ownerId":"y"}', bearer(f.accessToken)),
     ],
