@@ -49,6 +49,7 @@ describe('every string field of every procedure', () => {
         'admin.setRole.userId',
         'auth.changePassword.currentPassword',
         'auth.changePassword.newPassword',
+        'auth.login.deviceToken',
         'auth.login.password',
         'auth.login.username',
         'auth.logout.refreshToken',

@@ -3,14 +3,16 @@
 // real tokens and valid inputs (so the resolvers and the database are reached, not only the guards), the same
 // calls with one field made hostile (NUL, lone surrogates, control, bidi and format characters, overlong
 // values), inputs of the right shape with odd values, wrong types, huge strings, prototype-pollution keys,
-// bodies that are not UTF-8, batches, GET and POST, and random, forged or real tokens and refresh cookies.
+// bodies that are not UTF-8, batches, GET and POST, tRPC's streamed (JSON lines) answers, and random, forged or
+// real tokens and refresh cookies. An internal error counts as a failure wherever it hides: in the status, in
+// one call of a batch (a 207), or inside a streamed answer, which has sent its 200 before the procedure ran.
 import { PASSWORD_MAX_LENGTH } from '@latchkey/auth';
 import fc from 'fast-check';
 
 /** Every procedure with the input fields it declares (CONTRACT.md and apps/api/README.md). */
 export const PROCEDURES = {
   'auth.signup': ['username', 'password', 'refreshTransport'],
-  'auth.login': ['username', 'password', 'refreshTransport'],
+  'auth.login': ['username', 'password', 'refreshTransport', 'deviceToken'],
   'auth.refresh': ['refreshToken', 'refreshTransport'],
   'auth.logout': ['refreshToken'],
   'auth.logoutAll': [],
@@ -40,6 +42,7 @@ const TEXT_FIELD_MAX_LENGTH: Readonly<Record<string, number>> = {
   currentPassword: PASSWORD_MAX_LENGTH * 4,
   newPassword: PASSWORD_MAX_LENGTH * 4,
   refreshToken: 256,
+  deviceToken: 128,
   title: 1000,
 };
 
@@ -79,6 +82,8 @@ export interface FuzzRequest {
   refreshCookie: 'none' | 'real' | 'random';
   origin: 'none' | 'allowed' | 'foreign' | 'null';
   contentType: string;
+  /** Asks for tRPC's streamed answer (`trpc-accept: application/jsonl`; streamed only for a batch). */
+  streamed: boolean;
   /** A text field carries hostile text (see `hostileText`). */
   hostileText: boolean;
   /** The body is sent with a byte that is not UTF-8 (0xFF) in it. */
@@ -168,6 +173,10 @@ function validValue(field: string, knowledge: FuzzKnowledge): fc.Arbitrary<unkno
     newPassword: fc.string({ unit: 'grapheme', minLength: 12, maxLength: 40 }),
     refreshTransport: fc.constantFrom('cookie', 'body'),
     refreshToken: fc.constant(LIVE_REFRESH_TOKEN),
+    // Absent (the usual login), or shaped like one that was issued but signed by nobody.
+    deviceToken: fc.option(fc.stringMatching(/^lkd1\.[0-9]{13}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/), {
+      nil: undefined,
+    }),
     role: fc.constantFrom('user', 'admin'),
     done: fc.boolean(),
     title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 120 }),
@@ -241,6 +250,10 @@ function oddValue(field: string): fc.Arbitrary<unknown> {
     newPassword: fc.string({ maxLength: 80 }),
     refreshTransport: fc.constantFrom('cookie', 'body', 'BODY', 'header', ''),
     refreshToken: fc.oneof(fc.stringMatching(/^lkr_[A-Za-z0-9_-]{43}$/), fc.string({ maxLength: 300 })),
+    deviceToken: fc.oneof(
+      fc.stringMatching(/^lkd1(\.[A-Za-z0-9_-]{0,44}){0,4}$/),
+      fc.string({ maxLength: 200 }),
+    ),
     role: fc.constantFrom('user', 'admin', 'root', 'Admin', ''),
     done: fc.oneof(fc.boolean(), fc.constantFrom('true', 0, 1)),
     title: fc.oneof(fc.string({ maxLength: 1100 }), fc.string({ unit: 'grapheme', maxLength: 40 })),
@@ -416,6 +429,10 @@ export function fuzzRequest(knowledge: FuzzKnowledge): fc.Arbitrary<FuzzRequest>
         { weight: 30, arbitrary: fc.constant(false) },
         { weight: 1, arbitrary: fc.constant(true) },
       ),
+      streamed: fc.oneof(
+        { weight: 10, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
     })
     .map(({ call: generated, method, ...rest }) => ({
       ...rest,
@@ -478,6 +495,7 @@ export async function sendFuzzRequest(
   if (request.origin === 'allowed') headers.origin = credentials.allowedOrigin;
   if (request.origin === 'foreign') headers.origin = 'https://evil.example';
   if (request.origin === 'null') headers.origin = 'null';
+  if (request.streamed) headers['trpc-accept'] = 'application/jsonl';
   const query = new URLSearchParams();
   if (request.batch) query.set('batch', '1');
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
@@ -496,8 +514,9 @@ export async function sendFuzzRequest(
       ...(hasBody && payload !== null ? { body: request.invalidUtf8 ? notUtf8(payload) : payload } : {}),
       signal: AbortSignal.timeout(15_000),
     });
-    await response.arrayBuffer();
-    return response.status;
+    const body = await response.text();
+    // An internal error inside a 207 batch or a streamed 200 is as much a 5xx as one in the status line.
+    return body.includes('"INTERNAL_SERVER_ERROR"') ? 500 : response.status;
   } catch {
     return -1;
   }
