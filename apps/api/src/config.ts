@@ -40,6 +40,8 @@ export interface ApiConfig {
   };
   bodyLimitBytes: number;
   jsonMaxDepth: number;
+  /** How often the revocation set re-reads the database for revocations a lost NOTIFY did not bring. */
+  revocationPollIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How /trpc is served (HTTP_TRANSPORT): the fast transport with tRPC's adapter behind it, or that adapter alone. */
   transport: 'fast' | 'official';
@@ -106,6 +108,7 @@ export function loadConfig(source: EnvSource = {}, options: { now?: () => Date }
     },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     jsonMaxDepth: env.JSON_MAX_DEPTH,
+    revocationPollIntervalMs: env.REVOCATION_POLL_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
     transport: env.HTTP_TRANSPORT,
     now: options.now ?? ((): Date => new Date()),

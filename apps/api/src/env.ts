@@ -86,6 +86,8 @@ export const envSchema = z
     RATE_LIMIT_SIGNUP_PER_ADDRESS: rateLimit.default({ points: 20, durationSeconds: 3600 }),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
     JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
+    // How often each instance re-reads the revocations a lost NOTIFY did not bring (src/revocation/).
+    REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // How /trpc is served: `fast` (src/http/fast/, falls back to tRPC's adapter for what it does not implement)
     // or `official` (tRPC's standalone adapter for everything).

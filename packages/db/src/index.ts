@@ -1,5 +1,5 @@
 export { createDb, type CreateDbOptions } from './client.js';
-export type { Database, DatabaseKind, LatchkeyOrm } from './database.js';
+export type { Database, DatabaseKind, LatchkeyOrm, ListenOptions } from './database.js';
 export { isDatabaseUnavailableError } from './database-unavailable.js';
 export { migrationsFolder } from './migrate.js';
 export { createRepositories, type Repositories } from './repositories.js';
@@ -7,6 +7,8 @@ export type { AuditRecordInput, AuditRepository } from './queries/audit.js';
 export { REFRESH_REUSE_REASON, type RefreshRotation } from './queries/refresh-rotation.js';
 export type {
   NewSessionInput,
+  RevocationBatch,
+  RevocationCursor,
   RevokedSession,
   RotateRefreshTokenInput,
   SessionOwner,
