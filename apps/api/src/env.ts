@@ -47,6 +47,12 @@ const origin = z
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
+/** The one spelling of "this is a local run over plain HTTP", in every refusal and document. */
+const PLAIN_HTTP_OPT_OUT =
+  'for a local run over plain HTTP (no Secure cookies, dev keys, localhost origins) start with `NODE_ENV=development pnpm start`';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -99,15 +105,14 @@ export const envSchema = z
       context.addIssue({
         code: 'custom',
         path: ['JWT_SECRET'],
-        message:
-          'production needs JWT_SECRET (`pnpm latchkey secret`) or KEY_SET_FILE (`pnpm latchkey keys generate`); dev keys are never generated in production',
+        message: `production (what \`pnpm start\` runs unless NODE_ENV says otherwise) needs a signing key and never generates one: start with \`JWT_SECRET=$(pnpm latchkey secret) pnpm start\`, or set KEY_SET_FILE to a key set from \`pnpm latchkey keys generate\`; ${PLAIN_HTTP_OPT_OUT}`,
       });
     }
     if (env.COOKIE_SECURE === false) {
       context.addIssue({
         code: 'custom',
         path: ['COOKIE_SECURE'],
-        message: 'production refuses insecure cookies: unset COOKIE_SECURE or set it to 1',
+        message: `production refuses insecure cookies: unset COOKIE_SECURE or set it to 1; ${PLAIN_HTTP_OPT_OUT}`,
       });
     }
   });
@@ -120,11 +125,16 @@ export class EnvError extends Error {
   override readonly name = 'EnvError';
 }
 
-/** Parses variables (empty strings count as unset); throws EnvError naming the first bad variable. */
-export function parseEnv(source: EnvSource): Env {
+/**
+ * Parses variables (empty strings count as unset); throws EnvError naming the first bad variable.
+ * `defaultNodeEnv` is what an unset NODE_ENV means: `pnpm start`'s entry passes `production`, `pnpm dev`'s
+ * `development` (also the default for tests and the CLI, which always say what they want).
+ */
+export function parseEnv(source: EnvSource, options: { defaultNodeEnv?: NodeEnv } = {}): Env {
   const known = Object.fromEntries(
     Object.keys(envSchema.shape).map((name) => [name, emptyAsUndefined(source[name])]),
   );
+  known.NODE_ENV ??= options.defaultNodeEnv;
   const result = envSchema.safeParse(known);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
