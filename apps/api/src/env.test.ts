@@ -73,7 +73,7 @@ describe('production start-up', () => {
       /^Invalid environment variable JWT_SECRET: production \(what `pnpm start` runs unless NODE_ENV says otherwise\) needs a signing key/,
     );
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(
-      'start with `JWT_SECRET=$(pnpm latchkey secret) pnpm start`, or set KEY_SET_FILE to a key set from `pnpm latchkey keys generate`; for a local run over plain HTTP (no Secure cookies, dev keys, localhost origins) start with `NODE_ENV=development pnpm start`',
+      'start with `JWT_SECRET=$(pnpm --silent latchkey secret) pnpm start`, or set KEY_SET_FILE to a key set from `pnpm latchkey keys generate`; for a local run over plain HTTP (no Secure cookies, dev keys, localhost origins) start with `NODE_ENV=development pnpm start`',
     );
   });
 

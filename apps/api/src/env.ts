@@ -105,7 +105,7 @@ export const envSchema = z
       context.addIssue({
         code: 'custom',
         path: ['JWT_SECRET'],
-        message: `production (what \`pnpm start\` runs unless NODE_ENV says otherwise) needs a signing key and never generates one: start with \`JWT_SECRET=$(pnpm latchkey secret) pnpm start\`, or set KEY_SET_FILE to a key set from \`pnpm latchkey keys generate\`; ${PLAIN_HTTP_OPT_OUT}`,
+        message: `production (what \`pnpm start\` runs unless NODE_ENV says otherwise) needs a signing key and never generates one: start with \`JWT_SECRET=$(pnpm --silent latchkey secret) pnpm start\`, or set KEY_SET_FILE to a key set from \`pnpm latchkey keys generate\`; ${PLAIN_HTTP_OPT_OUT}`,
       });
     }
     if (env.COOKIE_SECURE === false) {

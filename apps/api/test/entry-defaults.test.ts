@@ -60,7 +60,7 @@ describe('pnpm start (src/main.ts) with NODE_ENV unset', { timeout: 60_000 }, ()
     expect(code).toBe(1);
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(stderr).toContain('latchkey-api: Invalid environment variable JWT_SECRET:');
-    expect(stderr).toContain('JWT_SECRET=$(pnpm latchkey secret) pnpm start');
+    expect(stderr).toContain('JWT_SECRET=$(pnpm --silent latchkey secret) pnpm start');
     expect(stderr).toContain('NODE_ENV=development pnpm start');
     // Development would have generated a key set here; production never does.
     expect(await exists(path.join(dataDir, 'keys.json'))).toBe(false);
