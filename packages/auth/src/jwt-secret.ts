@@ -127,7 +127,8 @@ function findWeakness(secret: string): { detail: ConfigErrorDetail; reason: stri
     };
   }
   // A base64url length of 4n + 1 ends in 6 stray bits: it is not the encoding of any bytes.
-  if (!HEX.test(secret) && secret.length % 4 === 1) return notEncoded;
+  // (Hex is always of even length, so this only ever refuses base64url.)
+  if (secret.length % 4 === 1) return notEncoded;
   // 43 random base64url characters miss upper or lower case with a probability below 1e-9 ((38/64)^43 each),
   // while a passphrase in the base64url alphabet ("our-company-jwt-signing-key") usually sticks to one.
   if (!HEX.test(secret) && !(/[A-Z]/.test(secret) && /[a-z]/.test(secret))) {
