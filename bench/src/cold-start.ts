@@ -2,7 +2,7 @@
 // of the API as operators run it, against a bare node:http server started the same way.
 //
 // The API runs as `node apps/api/dist/main.js` when the workspace is built (`pnpm build`), else from source
-// (`node --conditions=@latchkey/source --import tsx apps/api/src/main.ts`, what `pnpm dev` runs, minus watch);
+// (`node --conditions=@latchkey/source --import tsx apps/api/src/main.ts`, the source of dist/main.js);
 // the notes say which. Either way the measured process is the server itself, so /proc/<pid> is its memory.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

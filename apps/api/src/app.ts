@@ -54,6 +54,7 @@ export async function createApp(options: {
     repositories,
     logger,
     retentionSeconds: config.accessTokenTtlSeconds + ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS,
+    pollIntervalMs: config.revocationPollIntervalMs,
     now: config.now,
   });
   const deviceTokens = createDeviceTokens({ key: await loadDeviceTokenKey(config.signing), now: config.now });

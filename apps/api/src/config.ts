@@ -1,7 +1,7 @@
 // ApiConfig: everything the server needs, derived once from validated environment variables. Tests build one
 // with `loadConfig({ ...overrides })`, which runs the very same validation as start-up, never process.env.
 import path from 'node:path';
-import { parseEnv, type EnvSource } from './env.js';
+import { parseEnv, type EnvSource, type NodeEnv } from './env.js';
 
 export interface RateLimitRule {
   points: number;
@@ -14,7 +14,7 @@ export type SigningConfig =
   | { kind: 'key-set'; file: string; generateIfMissing: boolean };
 
 export interface ApiConfig {
-  nodeEnv: 'development' | 'test' | 'production';
+  nodeEnv: NodeEnv;
   host: string;
   port: number;
   /** null: embedded PGlite (in `dataDir/pglite`, or in memory when `dataDir` is null). */
@@ -42,6 +42,8 @@ export interface ApiConfig {
   };
   bodyLimitBytes: number;
   jsonMaxDepth: number;
+  /** How often the revocation set re-reads the database for revocations a lost NOTIFY did not bring. */
+  revocationPollIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How /trpc is served (HTTP_TRANSPORT): the fast transport with tRPC's adapter behind it, or that adapter alone. */
   transport: 'fast' | 'official';
@@ -80,8 +82,14 @@ export function deviceCookieConfig(options: { secure: boolean }): DeviceCookieCo
 }
 
 /** Validates variables exactly as start-up does and derives the configuration. Throws EnvError (one line). */
-export function loadConfig(source: EnvSource = {}, options: { now?: () => Date } = {}): ApiConfig {
-  const env = parseEnv(source);
+export function loadConfig(
+  source: EnvSource = {},
+  options: { now?: () => Date; defaultNodeEnv?: NodeEnv } = {},
+): ApiConfig {
+  const env = parseEnv(
+    source,
+    options.defaultNodeEnv === undefined ? {} : { defaultNodeEnv: options.defaultNodeEnv },
+  );
   const production = env.NODE_ENV === 'production';
   const secure = env.COOKIE_SECURE ?? production;
   const secret = env.JWT_SECRET ?? '';
@@ -122,6 +130,7 @@ export function loadConfig(source: EnvSource = {}, options: { now?: () => Date }
     },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     jsonMaxDepth: env.JSON_MAX_DEPTH,
+    revocationPollIntervalMs: env.REVOCATION_POLL_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
     transport: env.HTTP_TRANSPORT,
     now: options.now ?? ((): Date => new Date()),

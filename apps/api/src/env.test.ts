@@ -70,9 +70,12 @@ describe('parseEnv', () => {
 });
 
 describe('production start-up', () => {
-  it('refuses to start without JWT_SECRET or KEY_SET_FILE', () => {
+  it('refuses to start without JWT_SECRET or KEY_SET_FILE, naming the commands that fix it', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(
-      /^Invalid environment variable JWT_SECRET: production needs JWT_SECRET/,
+      /^Invalid environment variable JWT_SECRET: production \(what `pnpm start` runs unless NODE_ENV says otherwise\) needs a signing key/,
+    );
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(
+      'start with `JWT_SECRET=$(pnpm --silent latchkey secret) pnpm start`, or set KEY_SET_FILE to a key set from `pnpm latchkey keys generate`; for a local run over plain HTTP (no Secure cookies, dev keys, localhost origins) start with `NODE_ENV=development pnpm start`',
     );
   });
 
@@ -92,6 +95,43 @@ describe('production start-up', () => {
     });
     expect(config.corsOrigins).toEqual([]);
     expect(config.host).toBe('0.0.0.0');
+  });
+});
+
+describe('entry defaults', () => {
+  it('reads an unset NODE_ENV as the entry says: production for pnpm start, development otherwise', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }, { defaultNodeEnv: 'production' })).toMatchObject({
+      nodeEnv: 'production',
+      cookie: { name: '__Host-latchkey-refresh', secure: true },
+      corsOrigins: [],
+    });
+    expect(() => parseEnv({}, { defaultNodeEnv: 'production' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ JWT_SECRET: SECRET }, { defaultNodeEnv: 'development' }).nodeEnv).toBe('development');
+    expect(loadConfig({ JWT_SECRET: SECRET }).nodeEnv).toBe('development');
+  });
+
+  it('lets NODE_ENV=development opt a production entry out, for a local run over plain HTTP', () => {
+    const config = loadConfig({ NODE_ENV: 'development' }, { defaultNodeEnv: 'production' });
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      cookie: { name: 'latchkey-refresh', path: '/trpc', secure: false },
+      corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+      signing: { kind: 'key-set', generateIfMissing: true },
+    });
+  });
+});
+
+describe('REVOCATION_POLL_INTERVAL_MS', () => {
+  it('defaults to 30 s and accepts 10 ms to 1 h', () => {
+    expect(loadConfig({}).revocationPollIntervalMs).toBe(30_000);
+    expect(loadConfig({ REVOCATION_POLL_INTERVAL_MS: '10' }).revocationPollIntervalMs).toBe(10);
+    expect(loadConfig({ REVOCATION_POLL_INTERVAL_MS: '3600000' }).revocationPollIntervalMs).toBe(3_600_000);
+  });
+
+  it.each(['9', '3600001', '1.5', 'soon'])('refuses %j in one line naming it', (value) => {
+    expect(() => parseEnv({ REVOCATION_POLL_INTERVAL_MS: value })).toThrow(
+      /^Invalid environment variable REVOCATION_POLL_INTERVAL_MS: /,
+    );
   });
 });
 

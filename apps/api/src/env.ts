@@ -47,6 +47,12 @@ const origin = z
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
+/** The one spelling of "this is a local run over plain HTTP", in every refusal and document. */
+const PLAIN_HTTP_OPT_OUT =
+  'for a local run over plain HTTP (no Secure cookies, dev keys, localhost origins) start with `NODE_ENV=development pnpm start`';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -88,6 +94,8 @@ export const envSchema = z
     RATE_LIMIT_SIGNUP_PER_ADDRESS: rateLimit.default({ points: 20, durationSeconds: 3600 }),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
     JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
+    // How often each instance re-reads the revocations a lost NOTIFY did not bring (src/revocation/).
+    REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // How /trpc is served: `fast` (src/http/fast/, falls back to tRPC's adapter for what it does not implement)
     // or `official` (tRPC's standalone adapter for everything).
@@ -99,15 +107,14 @@ export const envSchema = z
       context.addIssue({
         code: 'custom',
         path: ['JWT_SECRET'],
-        message:
-          'production needs JWT_SECRET (`pnpm latchkey secret`) or KEY_SET_FILE (`pnpm latchkey keys generate`); dev keys are never generated in production',
+        message: `production (what \`pnpm start\` runs unless NODE_ENV says otherwise) needs a signing key and never generates one: start with \`JWT_SECRET=$(pnpm --silent latchkey secret) pnpm start\`, or set KEY_SET_FILE to a key set from \`pnpm latchkey keys generate\`; ${PLAIN_HTTP_OPT_OUT}`,
       });
     }
     if (env.COOKIE_SECURE === false) {
       context.addIssue({
         code: 'custom',
         path: ['COOKIE_SECURE'],
-        message: 'production refuses insecure cookies: unset COOKIE_SECURE or set it to 1',
+        message: `production refuses insecure cookies: unset COOKIE_SECURE or set it to 1; ${PLAIN_HTTP_OPT_OUT}`,
       });
     }
   });
@@ -120,11 +127,16 @@ export class EnvError extends Error {
   override readonly name = 'EnvError';
 }
 
-/** Parses variables (empty strings count as unset); throws EnvError naming the first bad variable. */
-export function parseEnv(source: EnvSource): Env {
+/**
+ * Parses variables (empty strings count as unset); throws EnvError naming the first bad variable.
+ * `defaultNodeEnv` is what an unset NODE_ENV means: `pnpm start`'s entry passes `production`, `pnpm dev`'s
+ * `development` (also the default for tests and the CLI, which always say what they want).
+ */
+export function parseEnv(source: EnvSource, options: { defaultNodeEnv?: NodeEnv } = {}): Env {
   const known = Object.fromEntries(
     Object.keys(envSchema.shape).map((name) => [name, emptyAsUndefined(source[name])]),
   );
+  known.NODE_ENV ??= options.defaultNodeEnv;
   const result = envSchema.safeParse(known);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

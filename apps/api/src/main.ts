@@ -1,45 +1,6 @@
-// `pnpm start` / `pnpm dev`: configuration from the environment, then one API instance until a signal.
-import { ConfigError } from '@latchkey/auth';
-import { loadConfig } from './config.js';
-import { EnvError, processEnv } from './env.js';
-import { KeySetFileError } from './keys/key-set-file.js';
-import { createLogger } from './logger.js';
-import { startApiServer } from './start-server.js';
+// `pnpm start` (node dist/main.js): the production entry. An unset NODE_ENV means production, so a deployment
+// cannot fall into development defaults (no Secure cookie, generated keys, localhost origins) by forgetting it;
+// a local run over plain HTTP says so with NODE_ENV=development.
+import { runApiProcess } from './run-api-process.js';
 
-/** Start-up failures the operator can fix: one line, exit code 1, no stack trace. */
-function isOperatorError(error: unknown): error is Error {
-  return error instanceof EnvError || error instanceof ConfigError || error instanceof KeySetFileError;
-}
-
-async function main(): Promise<void> {
-  const config = loadConfig(processEnv());
-  const logger = createLogger({ level: config.logLevel });
-  const server = await startApiServer({ config, logger });
-  logger.info(
-    { url: server.url, database: server.app.database.kind, algorithm: server.app.accessTokens.algorithm },
-    'listening',
-  );
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}
-
-main().catch((error: unknown) => {
-  if (isOperatorError(error)) {
-    process.stderr.write(`latchkey-api: ${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `latchkey-api: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-  }
-  process.exit(1);
-});
+runApiProcess({ defaultNodeEnv: 'production' });

@@ -16,48 +16,137 @@ function refusal(secret: string): ConfigError {
 }
 
 describe('parseJwtSecret', () => {
-  const weak: [string, string, ConfigErrorDetail][] = [
-    ['empty', '', 'SECRET_TOO_SHORT'],
-    ['"secret"', 'secret', 'SECRET_TOO_SHORT'],
-    ['31 random-looking bytes', 'Kq3vN8xZp2Lr7Tb5Wc1Yh6Jd4Fg9Ms0', 'SECRET_TOO_SHORT'],
-    ['15 two-byte characters (30 bytes)', 'é'.repeat(15), 'SECRET_TOO_SHORT'],
-    ['"secret" six times', 'secret'.repeat(6), 'SECRET_COMMON_WORD'],
-    ['a tutorial placeholder', 'my-super-secret-jwt-key-for-development', 'SECRET_COMMON_WORD'],
-    ['"changeme" four times', 'changeme'.repeat(4), 'SECRET_COMMON_WORD'],
-    ['"password" among symbols', 'xK9#PassWord#Lm2$Qv8!Zr4&Tn6@Wb7', 'SECRET_COMMON_WORD'],
-    ['a keyboard walk', 'qwertyuiopasdfghjklzxcvbnm1234567', 'SECRET_COMMON_WORD'],
-    ['32 times "a"', 'a'.repeat(32), 'SECRET_REPEATED_CHARACTER'],
-    ['64 times "x"', 'x'.repeat(64), 'SECRET_REPEATED_CHARACTER'],
-    ['mostly one character', 'Z9kZZmZZqZZ4ZZwZZrZZ7ZZtZZ2ZZbZZcZZ', 'SECRET_REPEATED_CHARACTER'],
-    ['"abc" repeated', 'abc'.repeat(12), 'SECRET_REPEATING_PATTERN'],
-    ['a symbol pattern repeated', 'Xq7!'.repeat(8), 'SECRET_REPEATING_PATTERN'],
-    ['"hunter2" repeated', 'hunter2'.repeat(5), 'SECRET_REPEATING_PATTERN'],
-    ['a descending sequence', '9876543210zyxwvutsrqponmlkjihgfedcba', 'SECRET_SEQUENCE'],
-    ['nine distinct characters', '9a!q9zwe!xca9q!ezw9xq!ac9e!wzq9!xae9w!zq', 'SECRET_LOW_VARIETY'],
-    ['a lower-case phrase', 'ilovemydogilovemycatilovemybird!!', 'SECRET_LOW_ENTROPY'],
-    ['16 random bytes as hex (32 characters)', 'a3f1c9e2b7d4a608c3e9f1b2a7d5c4e8', 'SECRET_LOW_ENTROPY'],
+  const good = 'Kq3vN8xZp2Lr7Tb5Wc1Yh6Jd4Fg9Ms0aB3cD5eF7gHj'; // 43 base64url characters: 32 bytes
+  // Each row is the first check it fails, with the reason the operator reads (the detail alone is shared by
+  // "not an encoding" and "low entropy").
+  const weak: [string, string, ConfigErrorDetail, string][] = [
+    [
+      'a sentence',
+      'the quick brown fox jumps over the lazy dog',
+      'SECRET_LOW_ENTROPY',
+      'not hex or base64url',
+    ],
+    ['a good secret with a NUL byte', `${good}\u0000`, 'SECRET_LOW_ENTROPY', 'not hex or base64url'],
+    ['standard base64 with + / =', `${good.slice(0, 40)}+/=`, 'SECRET_LOW_ENTROPY', 'not hex or base64url'],
+    ['40 two-byte characters', 'é'.repeat(40), 'SECRET_LOW_ENTROPY', 'not hex or base64url'],
+    ['base64url of 4n + 1 characters', `${good}Km`, 'SECRET_LOW_ENTROPY', 'not hex or base64url'],
+    ['empty', '', 'SECRET_TOO_SHORT', 'decodes to 0 bytes'],
+    ['"secret"', 'secret', 'SECRET_TOO_SHORT', 'decodes to 4 bytes'],
+    [
+      'a hyphenated passphrase',
+      'our-company-jwt-signing-key-2026-prod',
+      'SECRET_TOO_SHORT',
+      'decodes to 27 bytes',
+    ],
+    ['42 base64url characters (31 bytes)', good.slice(0, 42), 'SECRET_TOO_SHORT', 'decodes to 31 bytes'],
+    ['16 random bytes as hex', 'a3f1c9e2b7d4a608c3e9f1b2a7d5c4e8', 'SECRET_TOO_SHORT', 'decodes to 16 bytes'],
+    [
+      '31 random bytes as hex (62 characters)',
+      'a3f1c9e2b7d4a608c3e9f1b2a7d5c4e8a3f1c9e2b7d4a608c3e9f1b2a7d5c4',
+      'SECRET_TOO_SHORT',
+      'decodes to 31 bytes',
+    ],
+    [
+      'a lower-case passphrase of 47 characters',
+      'our-company-jwt-signing-key-for-production-2026',
+      'SECRET_LOW_VARIETY',
+      'mix upper- and lower-case',
+    ],
+    [
+      'an upper-case passphrase of 47 characters',
+      'OUR_COMPANY_JWT_SIGNING_KEY_FOR_PRODUCTION_2026',
+      'SECRET_LOW_VARIETY',
+      'mix upper- and lower-case',
+    ],
+    [
+      'a tutorial placeholder',
+      'my-Super-Secret-jwt-key-for-development-2026',
+      'SECRET_COMMON_WORD',
+      'common word',
+    ],
+    ['"ChangeMe" six times', 'ChangeMe'.repeat(6), 'SECRET_COMMON_WORD', 'common word'],
+    [
+      '"password" among others',
+      'xK9-PassWord-Lm2_Qv8-Zr4-Tn6-Wb7aB3cD5eF7gH',
+      'SECRET_COMMON_WORD',
+      'common word',
+    ],
+    ['a keyboard walk', 'QwertyuiopAsdfghjklZxcvbnm1234567890Qaz_Wsx', 'SECRET_COMMON_WORD', 'common word'],
+    ['64 times "a" (hex)', 'a'.repeat(64), 'SECRET_REPEATED_CHARACTER', 'more than a third'],
+    [
+      'mostly one character',
+      'Z9kZZmZZqZZ4ZZwZZrZZ7ZZtZZ2ZZbZZcZZ8ZZdZZeZZ',
+      'SECRET_REPEATED_CHARACTER',
+      'more than a third',
+    ],
+    ['"xYz" repeated', 'xYz'.repeat(16), 'SECRET_REPEATING_PATTERN', 'repeats a shorter pattern'],
+    [
+      'a pattern with a hyphen repeated',
+      'Xq7-'.repeat(11),
+      'SECRET_REPEATING_PATTERN',
+      'repeats a shorter pattern',
+    ],
+    ['"Hunter2" repeated', 'Hunter2'.repeat(8), 'SECRET_REPEATING_PATTERN', 'repeats a shorter pattern'],
+    [
+      'a descending sequence',
+      'zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA',
+      'SECRET_SEQUENCE',
+      'mostly a sequence',
+    ],
+    [
+      'nine distinct characters',
+      'exFxce-9BBD9xBexeDc-FFxFaxFcxeDFB-Dx9xFBFFDxcx9x',
+      'SECRET_LOW_VARIETY',
+      'fewer than 10 different characters',
+    ],
+    [
+      'three characters and a few others',
+      'xxxQaxxB7aaaBkxxxBMBxBa2BaaBzxxBB_xBaBBBBxaaaBx',
+      'SECRET_LOW_ENTROPY',
+      'about 111 bits of entropy',
+    ],
   ];
 
-  it.each(weak)('refuses %s with %s', (_name, secret, detail) => {
-    expect(refusal(secret).detail).toBe(detail);
+  it.each(weak)('refuses %s with %s', (_name, secret, detail, reason) => {
+    const error = refusal(secret);
+    expect(error.detail).toBe(detail);
+    expect(error.message).toContain(reason);
   });
 
+  it.each([['the quick brown fox jumps over the lazy dog'], ['our-company-jwt-signing-key-2026-prod']])(
+    'refuses the passphrase %j and says what a secret must be, in one line',
+    (passphrase) => {
+      const { message } = refusal(passphrase);
+      expect(message).not.toContain('\n');
+      expect(message).not.toContain(passphrase);
+      expect(message).toContain('It must be at least 32 random bytes written as hex or base64url.');
+      expect(message).toContain('Generate one with `pnpm latchkey secret`');
+    },
+  );
+
   it('explains in one line how to generate a secret, without echoing the secret', () => {
-    const secret = 'secret'.repeat(6);
+    const secret = 'ChangeMe'.repeat(6);
     const { message } = refusal(secret);
     expect(message).not.toContain('\n');
     expect(message).not.toContain(secret);
     expect(message).toMatch(
-      /^JWT_SECRET is too weak: it contains a common word or password\. Generate one with `pnpm latchkey secret` or/,
+      /^JWT_SECRET is too weak: it contains a common word or password\. It must be at least 32 random bytes written as hex or base64url\. Generate one with `pnpm latchkey secret` or/,
     );
     expect(message).toContain(
       `node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`,
     );
   });
 
+  it('accepts exactly 32 bytes, as 43 base64url or 64 hex characters in either case', () => {
+    const hex = 'a3f1c9e2b7d4a608c3e9f1b2a7d5c4e8b9f2c0e3d8a7b615c4e0f2b3a8d6c5e7';
+    for (const secret of [good, hex, hex.toUpperCase()]) {
+      expect(parseJwtSecret(secret)).toEqual(new TextEncoder().encode(secret));
+    }
+  });
+
   it('names the variable it was given', () => {
     expect(() => parseJwtSecret('short', { variableName: 'AUTH_SECRET' })).toThrow(
-      /^AUTH_SECRET is too weak: it is 5 bytes long/,
+      /^AUTH_SECRET is too weak: it decodes to 3 bytes/,
     );
   });
 

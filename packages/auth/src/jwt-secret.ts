@@ -1,9 +1,12 @@
 /**
  * The HS256 secret: refuse weak ones at start-up, and generate good ones.
  *
- * The checks run in a fixed order and the first failure is reported, so each weak secret has one exact
- * cause (`ConfigError.detail`). None of them can be fooled into accepting "secret" or "aaaa…", and none of
- * them refuses a random secret of the recommended form (a property test draws thousands of them).
+ * A secret must be random bytes written down, hex or base64url, as `generateJwtSecret` prints: anyone holding
+ * one HS256 token can test guesses offline at GPU speed, so a human passphrase ("our-company-jwt-key-2026")
+ * is refused however long it is. The checks run in a fixed order and the first failure is reported, so each
+ * weak secret has one exact cause (`ConfigError.detail`). None of them can be fooled into accepting "secret"
+ * or "aaaa…", and none of them refuses a random secret of the recommended form (a property test draws
+ * thousands of them).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -12,10 +15,16 @@ import { ConfigError } from './errors.js';
 import type { ConfigErrorDetail } from './errors.js';
 
 /**
- * RFC 7518 §3.2: an HS256 key must be at least as long as the hash output, 256 bits. We count the UTF-8
- * bytes of the string as given (that is what gets keyed), so a hex or base64url secret needs to be longer.
+ * RFC 7518 §3.2: an HS256 key must be at least as long as the hash output, 256 bits. The secret must decode
+ * (as hex or base64url) to this many random bytes, so it carries 256 bits however it is written; the key
+ * itself stays the UTF-8 bytes of the string as given, so tokens signed before this check still verify.
  */
 export const JWT_SECRET_MIN_BYTES = 32;
+
+/** Random hex of 32 bytes (64 characters); any case, even length. */
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+/** RFC 4648 §5 base64url without padding, what `Buffer#toString('base64url')` prints. */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
  * The entropy estimate (below) must reach 128 bits, the security level HS256 is rated at (NIST SP 800-57
@@ -39,6 +48,8 @@ const PLACEHOLDER_WORDS = ['secret', 'password', 'changeme', 'example', 'latchke
 const COMMON_PASSWORD_MIN_MATCH = 8;
 const COMMON_PASSWORD_MIN_LETTERS = 4;
 
+const REQUIREMENT = `It must be at least ${JWT_SECRET_MIN_BYTES} random bytes written as hex or base64url.`;
+
 const HOW_TO_GENERATE =
   'Generate one with `pnpm latchkey secret` or ' +
   "`node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"`.";
@@ -57,7 +68,7 @@ export function parseJwtSecret(secret: string, options: { variableName?: string 
   if (weakness !== null) {
     throw new ConfigError(
       weakness.detail,
-      `${variableName} is too weak: ${weakness.reason}. ${HOW_TO_GENERATE}`,
+      `${variableName} is too weak: ${weakness.reason}. ${REQUIREMENT} ${HOW_TO_GENERATE}`,
     );
   }
   return new TextEncoder().encode(secret);
@@ -94,13 +105,34 @@ export function estimateSecretBits(secret: string): number {
   return bitsPerCharacter * characters.length;
 }
 
+/**
+ * How many bytes the secret decodes to: as hex when it is only hex digits in pairs, else as base64url.
+ * Null when it is neither (spaces, punctuation, NUL, non-ASCII: a passphrase, not an encoding).
+ */
+function decodedByteLength(secret: string): number | null {
+  if (HEX.test(secret)) return secret.length / 2;
+  if (BASE64URL.test(secret)) return Math.floor((secret.length * 6) / 8);
+  return null;
+}
+
 function findWeakness(secret: string): { detail: ConfigErrorDetail; reason: string } | null {
-  const byteLength = Buffer.byteLength(secret, 'utf8');
-  if (byteLength < JWT_SECRET_MIN_BYTES) {
+  const decodedBytes = decodedByteLength(secret);
+  // ConfigErrorDetail has no "not encoded" member; what is wrong with a passphrase is its entropy.
+  const notEncoded = { detail: 'SECRET_LOW_ENTROPY', reason: 'it is not hex or base64url' } as const;
+  if (decodedBytes === null) return notEncoded;
+  if (decodedBytes < JWT_SECRET_MIN_BYTES) {
     return {
       detail: 'SECRET_TOO_SHORT',
-      reason: `it is ${byteLength} bytes long and must be at least ${JWT_SECRET_MIN_BYTES}`,
+      reason: `it decodes to ${decodedBytes} bytes and must decode to at least ${JWT_SECRET_MIN_BYTES}`,
     };
+  }
+  // A base64url length of 4n + 1 ends in 6 stray bits: it is not the encoding of any bytes.
+  // (Hex is always of even length, so this only ever refuses base64url.)
+  if (secret.length % 4 === 1) return notEncoded;
+  // 43 random base64url characters miss upper or lower case with a probability below 1e-9 ((38/64)^43 each),
+  // while a passphrase in the base64url alphabet ("our-company-jwt-signing-key") usually sticks to one.
+  if (!HEX.test(secret) && !(/[A-Z]/.test(secret) && /[a-z]/.test(secret))) {
+    return { detail: 'SECRET_LOW_VARIETY', reason: 'as base64url it must mix upper- and lower-case letters' };
   }
   const characters = Array.from(secret);
   const lowered = secret.normalize('NFKC').toLowerCase();

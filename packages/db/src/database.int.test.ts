@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { count } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import { pgSchema, serial, text } from 'drizzle-orm/pg-core';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -117,6 +117,38 @@ if (testDatabaseKind === 'postgres') {
         expect(await firstPayload(listener, sender, 'latchkey_revocations', 'session-1')).toBe('session-1');
       } finally {
         await Promise.all([listener.close(), sender.close()]);
+      }
+    });
+
+    it('calls onReconnect once LISTEN is back after its connection was cut, and unlisten still silences it', async () => {
+      const listener = await createDb({ url: db.url! });
+      const heard: string[] = [];
+      let reconnects = 0;
+      try {
+        const stop = await listener.listen('latchkey_test', (payload) => heard.push(payload), {
+          onReconnect: () => (reconnects += 1),
+        });
+        const sentinel: string[] = [];
+        await listener.listen('latchkey_test_other', (payload) => sentinel.push(payload));
+        expect(reconnects).toBe(0);
+
+        const cut = await db.database.orm
+          .select({ done: sql<boolean>`pg_terminate_backend(pid)` })
+          .from(sql`pg_stat_activity`)
+          .where(sql`datname = current_database() and pid <> pg_backend_pid() and query ilike 'listen %'`);
+        expect(cut).toEqual([{ done: true }]);
+        await expect.poll(() => reconnects, { timeout: 5000 }).toBe(1);
+        await db.database.notify('latchkey_test', 'after the reconnect');
+        await expect.poll(() => heard).toEqual(['after the reconnect']);
+
+        // postgres.js's own unlisten misses the listener it re-created on reconnect; ours must not.
+        await stop();
+        await db.database.notify('latchkey_test', 'after stop');
+        await db.database.notify('latchkey_test_other', 'sentinel');
+        await expect.poll(() => sentinel).toEqual(['sentinel']);
+        expect(heard).toEqual(['after the reconnect']);
+      } finally {
+        await listener.close();
       }
     });
   });

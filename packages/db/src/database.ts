@@ -7,6 +7,11 @@ export type LatchkeyOrm = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** Which engine a {@link Database} runs on. */
 export type DatabaseKind = 'pglite' | 'postgres';
 
+export interface ListenOptions {
+  /** Called each time the LISTEN is in place again after its connection was lost (not the first time). */
+  onReconnect?: () => void;
+}
+
 /** A connection to Latchkey's database, embedded (PGlite) or a PostgreSQL server (postgres.js). */
 export interface Database {
   readonly kind: DatabaseKind;
@@ -18,8 +23,16 @@ export interface Database {
   /**
    * Calls `onPayload` for every NOTIFY on `channel` (a lower-case SQL identifier). Resolves once the LISTEN
    * is in place, with a function that stops listening.
+   *
+   * A NOTIFY sent while the listening connection is down is lost for good. On PostgreSQL the driver
+   * reconnects and listens again by itself, then calls `onReconnect`, so the caller can re-read what it may
+   * have missed. PGlite runs in this process and never loses its listener, so it never calls it.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    options?: ListenOptions,
+  ): Promise<() => Promise<void>>;
   /** Sends `payload` to every listener of `channel`, on every connection to this database. */
   notify(channel: string, payload: string): Promise<void>;
   /** Closes the connection (PGlite: the embedded instance; postgres.js: the pool, letting queries finish). */

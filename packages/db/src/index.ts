@@ -1,5 +1,5 @@
 export { createDb, type CreateDbOptions } from './client.js';
-export type { Database, DatabaseKind, LatchkeyOrm } from './database.js';
+export type { Database, DatabaseKind, LatchkeyOrm, ListenOptions } from './database.js';
 export {
   databaseErrorSummary,
   isDatabaseError,
@@ -13,6 +13,8 @@ export { REFRESH_REUSE_REASON, type RefreshRotation } from './queries/refresh-ro
 export type {
   NewSessionInput,
   NewVerifiedSessionInput,
+  RevocationBatch,
+  RevocationCursor,
   RevokedSession,
   RotateRefreshTokenInput,
   SessionOwner,

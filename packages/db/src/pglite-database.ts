@@ -19,6 +19,7 @@ export function pgliteDatabase(client: PGlite): Database {
     async ping() {
       await client.query('select 1');
     },
+    // In-process: the listener cannot lose its connection, so `onReconnect` is never called.
     async listen(channel, onPayload) {
       assertChannelName(channel);
       const unlisten = await client.listen(channel, onPayload);

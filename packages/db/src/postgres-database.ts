@@ -49,11 +49,29 @@ export function openPostgres(url: string, options: PostgresPoolOptions = {}): Da
     async ping() {
       await client`select 1`;
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, options = {}) {
       assertChannelName(channel);
-      // postgres.js keeps one dedicated connection for all listeners and re-LISTENs after a reconnect.
-      const request = await client.listen(channel, onPayload);
-      return () => request.unlisten();
+      // postgres.js keeps one dedicated connection for all listeners, and when it closes, LISTENs again on a
+      // new one and calls `onlisten` again: the first call is this LISTEN, every later one a reconnect.
+      let listening = false;
+      let stopped = false;
+      const request = await client.listen(
+        channel,
+        (payload) => {
+          if (!stopped) onPayload(payload);
+        },
+        () => {
+          if (stopped) return;
+          if (listening) options.onReconnect?.();
+          listening = true;
+        },
+      );
+      return async () => {
+        // After a reconnect postgres.js listens with a new listener object that `request.unlisten` (bound to
+        // the first one) no longer finds, so the flag is what reliably silences this listener.
+        stopped = true;
+        await request.unlisten();
+      };
     },
     async notify(channel, payload) {
       assertChannelName(channel);

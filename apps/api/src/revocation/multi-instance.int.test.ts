@@ -1,11 +1,14 @@
 // Two API instances on one database: a revocation on one is refused on the other within a second, with no
 // database read on the request path (the other instance learns it through NOTIFY). On PostgreSQL the two
 // instances have separate connection pools on the same database; on PGlite they share the one Database.
+// When the notification never arrives (written without one, or sent while the listener was reconnecting),
+// the other instance still refuses the session after its next poll, or at once when its listener reconnects.
 import { generateJwtSecret } from '@latchkey/auth';
 import { createDb, type Database } from '@latchkey/db';
-import { createTestDatabase, type TestDatabase } from '@latchkey/db/testing';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@latchkey/db/testing';
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GOOD_PASSWORD, startTestApi, uniqueUsername, type TestApi } from '../testing/test-api.js';
 
 let testDatabase: TestDatabase;
@@ -29,9 +32,9 @@ afterAll(async () => {
   await testDatabase.dispose();
 });
 
-async function reasonOnSecond(accessToken: string): Promise<string | null> {
+async function reasonOn(api: TestApi, accessToken: string): Promise<string | null> {
   try {
-    await second.client(accessToken).auth.me.query();
+    await api.client(accessToken).auth.me.query();
     return null;
   } catch (error) {
     if (error instanceof TRPCClientError) return (error.data as { reason?: string }).reason ?? 'other';
@@ -39,14 +42,33 @@ async function reasonOnSecond(accessToken: string): Promise<string | null> {
   }
 }
 
-/** Polls the second instance until it refuses the token, for at most `withinMs`. */
-async function refusedOnSecondWithin(accessToken: string, withinMs: number): Promise<string | null> {
+const reasonOnSecond = (accessToken: string): Promise<string | null> => reasonOn(second, accessToken);
+
+/** Asks `api` until it refuses the token, for at most `withinMs` (a bound on the wait, not a measurement). */
+async function refusedWithin(api: TestApi, accessToken: string, withinMs: number): Promise<string | null> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const reason = await reasonOnSecond(accessToken);
+    const reason = await reasonOn(api, accessToken);
     if (reason !== null || Date.now() > deadline) return reason;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+const refusedOnSecondWithin = (accessToken: string, withinMs: number): Promise<string | null> =>
+  refusedWithin(second, accessToken, withinMs);
+
+/** The session id (`sid`) of an access token. */
+function sessionIdOf(accessToken: string): string {
+  const [, payload = ''] = accessToken.split('.');
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sid: string }).sid;
+}
+
+/** Another instance on the second connection, polling every `pollIntervalMs`. */
+function startPoller(pollIntervalMs: number): Promise<TestApi> {
+  return startTestApi({
+    database: secondConnection ?? testDatabase.database,
+    env: { ...env, REVOCATION_POLL_INTERVAL_MS: String(pollIntervalMs) },
+  });
 }
 
 async function signupOnFirst() {
@@ -108,3 +130,88 @@ it('an instance started after a revocation loads it from the database', async ()
     await late.close();
   }
 });
+
+describe('revocations whose notification never arrives', () => {
+  // 20 minutes is past the retention (access TTL + skew): kept from when it was learned, not from its stamp.
+  it.each([2, 20])(
+    'are refused after the next poll, even when stamped by a clock %i minutes behind',
+    async (minutesBehind) => {
+      const poller = await startPoller(20);
+      try {
+        const { session, accessToken } = await signupOnFirst();
+        expect(await reasonOn(poller, accessToken)).toBeNull();
+        // Straight to the table, as an instance whose NOTIFY was lost leaves it, with its clock behind.
+        const behind = new Date(first.clock.now().getTime() - minutesBehind * 60_000);
+        expect(
+          await first.repositories.sessions.revoke({
+            sessionId: sessionIdOf(accessToken),
+            userId: session.user.id,
+            reason: 'logout',
+            now: behind,
+          }),
+        ).toBe(true);
+        expect(await refusedWithin(poller, accessToken, 5000)).toBe('REVOKED');
+      } finally {
+        await poller.close();
+      }
+    },
+  );
+});
+
+if (testDatabaseKind === 'postgres') {
+  describe('revocations whose notification never arrives, on PostgreSQL', () => {
+    it('a revocation whose transaction commits after a later one was polled is still refused', async () => {
+      const poller = await startPoller(20);
+      const early = await signupOnFirst();
+      const late = await signupOnFirst();
+      const writer = postgres(testDatabase.url!, { max: 2, onnotice: () => undefined });
+      const slow = await writer.reserve();
+      try {
+        // Transaction A stamps its revocation first (a minute ago: it then waited that long on a lock) and
+        // stays open; transaction B revokes another session and commits; the poller reads B.
+        await slow`begin`;
+        await slow`update sessions set revoked_at = now() - interval '1 minute', revoked_reason = 'logout'
+                   where id = ${sessionIdOf(early.accessToken)}`;
+        await writer.begin(
+          (tx) => tx`update sessions set revoked_at = now(), revoked_reason = 'logout'
+                     where id = ${sessionIdOf(late.accessToken)}`,
+        );
+        expect(await refusedWithin(poller, late.accessToken, 5000)).toBe('REVOKED');
+        expect(await reasonOn(poller, early.accessToken)).toBeNull();
+
+        await slow`commit`;
+        expect(await refusedWithin(poller, early.accessToken, 5000)).toBe('REVOKED');
+      } finally {
+        slow.release();
+        await writer.end({ timeout: 5 });
+        await poller.close();
+      }
+    });
+
+    it('a LISTEN reconnect re-reads at once, with no poll due for an hour', async () => {
+      const poller = await startPoller(3_600_000);
+      const admin = postgres(testDatabase.url!, { max: 1, onnotice: () => undefined });
+      try {
+        const { session, accessToken } = await signupOnFirst();
+        await first.repositories.sessions.revoke({
+          sessionId: sessionIdOf(accessToken),
+          userId: session.user.id,
+          reason: 'logout',
+          now: first.clock.now(),
+        });
+        // No NOTIFY was sent and no poll is due: the poller does not know yet.
+        expect(await reasonOn(poller, accessToken)).toBeNull();
+
+        // Cut every listening connection on this database, as a network blip or a server restart would.
+        const cut = await admin`select pg_terminate_backend(pid) as done from pg_stat_activity
+                                where datname = current_database() and pid <> pg_backend_pid()
+                                and query ilike 'listen %'`;
+        expect(cut.length).toBeGreaterThan(0);
+        expect(await refusedWithin(poller, accessToken, 5000)).toBe('REVOKED');
+      } finally {
+        await admin.end({ timeout: 5 });
+        await poller.close();
+      }
+    });
+  });
+}

@@ -4,9 +4,12 @@
 //   2. this instance adds the ids to its in-memory set at once;
 //   3. NOTIFY latchkey_revoked tells every other instance, which adds them to its own set.
 // The request path only reads the in-memory set: no database read per request. An instance loads the recent
-// window at start-up (LISTEN first, so nothing falls between), and re-reads what it may have missed every
-// RESYNC_INTERVAL_MS in case a notification was lost while its LISTEN connection was reconnecting.
-import type { Database, Repositories, SessionOwner } from '@latchkey/db';
+// window at start-up (LISTEN first, so nothing falls between), then re-reads whatever was committed since,
+// every `pollIntervalMs` and at once whenever its LISTEN connection comes back, because a NOTIFY sent while
+// that connection was down is lost. The re-read follows a cursor of transaction ids that never passes a
+// transaction still running (`sessions.readRevocations`), so a revocation stamped by a clock that is behind,
+// or committed after a later one, is still read at the first poll after its commit, notification or not.
+import type { Database, RevocationCursor, Repositories, SessionOwner } from '@latchkey/db';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { RevokedSessions } from './revoked-sessions.js';
@@ -14,9 +17,6 @@ import { RevokedSessions } from './revoked-sessions.js';
 export const REVOCATION_CHANNEL = 'latchkey_revoked';
 // PostgreSQL caps a NOTIFY payload below 8000 bytes; 100 uuids (~4 KB of JSON) stay well under it.
 const IDS_PER_NOTIFICATION = 100;
-const RESYNC_INTERVAL_MS = 30_000;
-// Re-read a little before the last sync, to cover clock differences between instances.
-const RESYNC_OVERLAP_MS = 5_000;
 
 const notificationSchema = z.object({
   revokedAt: z.iso.datetime(),
@@ -26,8 +26,9 @@ const notificationSchema = z.object({
 export interface RevocationService {
   /** True when the session was revoked recently enough that its access tokens may still be unexpired. */
   isRevoked(sessionId: string): boolean;
-  /** Listens for other instances' revocations and loads the recent window from the database. */
+  /** Listens for other instances' revocations, loads the recent window, then polls for what NOTIFY missed. */
   start(): Promise<void>;
+  /** Stops listening and polling, and waits for a poll in flight, so no query runs after it resolves. */
   stop(): Promise<void>;
   /** Revokes one session of `userId`; false when it is not theirs or already revoked. */
   revokeSession(input: { sessionId: string; userId: string; reason: string }): Promise<boolean>;
@@ -47,13 +48,25 @@ export function createRevocationService(options: {
   logger: Logger;
   /** Access-token TTL plus the verifier's clock tolerance: how long a revoked session's tokens may live. */
   retentionSeconds: number;
+  /** How often the database is re-read for revocations whose notification never arrived. */
+  pollIntervalMs: number;
   now: () => Date;
 }): RevocationService {
   const { database, repositories, logger, now } = options;
   const revoked = new RevokedSessions({ retentionSeconds: options.retentionSeconds, now });
   let unlisten: (() => Promise<void>) | null = null;
-  let resyncTimer: NodeJS.Timeout | null = null;
-  let lastSyncAt: Date | null = null;
+  let pollTimer: NodeJS.Timeout | null = null;
+  // Null until the start-up load has run; every later read continues from here.
+  let cursor: RevocationCursor | null = null;
+  let polling: Promise<void> | null = null;
+  let pollRequested = false;
+
+  // Kept for the retention from the later of the revocation's own time and now: a revocation stamped by a
+  // clock that is behind, or learned late, still outlives every access token issued before it.
+  function remember(sessionId: string, revokedAt: Date): void {
+    const learnedAt = now();
+    revoked.add(sessionId, revokedAt > learnedAt ? revokedAt : learnedAt);
+  }
 
   function onNotification(payload: string): void {
     let parsed: z.infer<typeof notificationSchema>;
@@ -64,14 +77,41 @@ export function createRevocationService(options: {
       return;
     }
     const revokedAt = new Date(parsed.revokedAt);
-    for (const sessionId of parsed.sessionIds) revoked.add(sessionId, revokedAt);
+    for (const sessionId of parsed.sessionIds) remember(sessionId, revokedAt);
   }
 
-  async function syncFromDatabase(since: Date): Promise<void> {
-    const startedAt = now();
-    const rows = await repositories.sessions.listRevokedSince(since);
-    for (const row of rows) revoked.add(row.sessionId, row.revokedAt);
-    lastSyncAt = startedAt;
+  async function readSinceCursor(): Promise<void> {
+    if (cursor === null) return;
+    const batch = await repositories.sessions.readRevocations({ cursor });
+    for (const row of batch.revoked) remember(row.sessionId, row.revokedAt);
+    // Only after the rows are in the set: a failed read keeps the old cursor and is retried whole.
+    cursor = batch.cursor;
+  }
+
+  /** One poll at a time; a request while one runs (a reconnect mid-poll) runs another right after it. */
+  function poll(): void {
+    pollRequested = true;
+    if (polling !== null) return;
+    polling = pollWhileRequested().finally(() => {
+      polling = null;
+    });
+  }
+
+  function takePollRequest(): boolean {
+    const requested = pollRequested;
+    pollRequested = false;
+    return requested;
+  }
+
+  async function pollWhileRequested(): Promise<void> {
+    while (takePollRequest()) {
+      try {
+        await readSinceCursor();
+      } catch (error) {
+        logger.error({ err: error }, 'revocation poll failed; the next one reads from the same cursor');
+        return;
+      }
+    }
   }
 
   async function announce(sessionIds: readonly string[], revokedAt: Date): Promise<void> {
@@ -82,8 +122,11 @@ export function createRevocationService(options: {
       try {
         await database.notify(REVOCATION_CHANNEL, payload);
       } catch (error) {
-        // The revocation is committed and in force here; other instances pick it up at their next resync.
-        logger.error({ err: error }, 'revocation notification failed; other instances will resync');
+        // The revocation is committed and in force here; other instances read it at their next poll.
+        logger.error(
+          { err: error },
+          'revocation notification failed; other instances will read it at their next poll',
+        );
       }
     }
   }
@@ -92,23 +135,29 @@ export function createRevocationService(options: {
     isRevoked: (sessionId) => revoked.has(sessionId),
 
     async start() {
-      unlisten = await database.listen(REVOCATION_CHANNEL, onNotification);
-      await syncFromDatabase(new Date(now().getTime() - options.retentionSeconds * 1000));
-      resyncTimer = setInterval(() => {
-        const since = new Date((lastSyncAt ?? now()).getTime() - RESYNC_OVERLAP_MS);
-        syncFromDatabase(since).catch((error: unknown) => {
-          logger.error({ err: error }, 'revocation resync failed');
-        });
-      }, RESYNC_INTERVAL_MS);
-      resyncTimer.unref();
+      unlisten = await database.listen(REVOCATION_CHANNEL, onNotification, {
+        onReconnect: () => {
+          logger.warn('revocation listener reconnected; re-reading revocations now');
+          poll();
+        },
+      });
+      const windowStart = new Date(now().getTime() - options.retentionSeconds * 1000);
+      const initial = await repositories.sessions.readRevocations({ revokedSince: windowStart });
+      for (const row of initial.revoked) remember(row.sessionId, row.revokedAt);
+      cursor = initial.cursor;
+      pollTimer = setInterval(poll, options.pollIntervalMs);
+      pollTimer.unref();
     },
 
     async stop() {
-      if (resyncTimer !== null) clearInterval(resyncTimer);
-      resyncTimer = null;
+      if (pollTimer !== null) clearInterval(pollTimer);
+      pollTimer = null;
       const stopListening = unlisten;
       unlisten = null;
       if (stopListening !== null) await stopListening();
+      pollRequested = false;
+      await polling;
+      cursor = null;
     },
 
     async revokeSession({ sessionId, userId, reason }) {

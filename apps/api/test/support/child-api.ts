@@ -1,6 +1,7 @@
-// The API as a separate process (`node --conditions=@latchkey/source --import tsx src/main.ts`, exactly how
-// `pnpm dev` runs it): the crash tests kill it with SIGKILL and the soak samples its resident memory, neither
-// of which an in-process server allows.
+// The API as a separate process (`node --conditions=@latchkey/source --import tsx src/main.ts`: the source of
+// `pnpm start`'s dist/main.js, as `pnpm dev` runs its own entry src/dev.ts): the crash tests kill it with SIGKILL,
+// the soak samples its resident memory and the entry tests read what it does with no NODE_ENV, none of which an
+// in-process server allows.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -63,19 +64,61 @@ async function waitUntilHealthy(url: string, child: ChildProcess, stderr: () => 
   throw new Error(`API did not answer /healthz within ${START_TIMEOUT_MS} ms: ${stderr()}`);
 }
 
+/** `src/main.ts`, built into `pnpm start`'s dist/main.js (production unless NODE_ENV says otherwise), or `pnpm dev`'s `src/dev.ts`. */
+export type ApiEntry = 'src/main.ts' | 'src/dev.ts';
+
+function spawnApi(options: { env: Record<string, string>; port: number; entry?: ApiEntry }): ChildProcess & {
+  stderr: NonNullable<ChildProcess['stderr']>;
+} {
+  return spawn(
+    process.execPath,
+    ['--conditions=@latchkey/source', '--import', 'tsx', options.entry ?? 'src/main.ts'],
+    {
+      cwd: apiRoot,
+      env: { PATH: inheritedPath, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+}
+
 /**
- * Starts `src/main.ts` in a child process with exactly `env` (plus PATH) and waits for /healthz.
+ * Runs an entry that is expected to refuse to start: its exit code and everything it wrote to stderr, or
+ * `started: true` (and the process stopped) if it answered /healthz instead.
+ */
+export async function runChildApiToExit(options: {
+  env: Record<string, string>;
+  entry?: ApiEntry;
+}): Promise<{ started: boolean; code: number | null; stderr: string }> {
+  const port = await freePort();
+  const child = spawnApi({ ...options, port });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  let started = false;
+  try {
+    await waitUntilHealthy(`http://127.0.0.1:${port}`, child, () => stderr);
+    started = true;
+    child.kill('SIGKILL');
+  } catch {
+    // Exited (or never answered): what it said is the result.
+    child.kill('SIGKILL');
+  }
+  await exited(child);
+  return { started, code: child.exitCode, stderr };
+}
+
+/**
+ * Starts `src/main.ts` (or `entry`) in a child process with exactly `env` (plus PATH) and waits for /healthz.
  * The caller picks the port (`freePort()`), so a restart can reuse it.
  */
 export async function startChildApi(options: {
   env: Record<string, string>;
   port: number;
+  entry?: ApiEntry;
 }): Promise<ChildApi> {
-  const child = spawn(process.execPath, ['--conditions=@latchkey/source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: apiRoot,
-    env: { PATH: inheritedPath, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawnApi(options);
   let stderrTail = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {

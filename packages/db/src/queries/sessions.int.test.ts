@@ -1,4 +1,5 @@
 import { count, eq, isNull, and } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRepositories, type Repositories } from '../repositories.js';
 import { refreshTokens } from '../schema/refresh-tokens.js';
@@ -485,8 +486,8 @@ describe('sessions.revokeAllForUser', () => {
   });
 });
 
-describe('sessions.listRevokedSince', () => {
-  it('lists sessions revoked at or after the instant, oldest revocation first', async () => {
+describe('sessions.readRevocations', () => {
+  it('from an instant: lists sessions revoked at or after it, oldest revocation first', async () => {
     const early = await login(ada);
     const late = await login(ada);
     const later = await login(bob);
@@ -510,10 +511,120 @@ describe('sessions.listRevokedSince', () => {
       now: at(20),
     });
 
-    expect(await repos.sessions.listRevokedSince(at(20))).toEqual([
+    expect((await repos.sessions.readRevocations({ revokedSince: at(20) })).revoked).toEqual([
       { sessionId: late.session.id, revokedAt: at(20) },
       { sessionId: later.session.id, revokedAt: at(30) },
     ]);
-    expect(await repos.sessions.listRevokedSince(at(31))).toEqual([]);
+    expect((await repos.sessions.readRevocations({ revokedSince: at(31) })).revoked).toEqual([]);
+  });
+
+  it('from a cursor: returns what every revoking write committed since, whatever time it was stamped with', async () => {
+    const { cursor } = await repos.sessions.readRevocations({ revokedSince: T0 });
+    const byId = await login(ada);
+    const byHash = await login(ada);
+    const others = [await login(bob), await login(bob)];
+    const disabled = await repos.users.insert({ username: 'carol', passwordHash: 'h' });
+    const ofDisabled = await login(disabled!);
+    const reused = await login(ada);
+    const byHand = await login(ada);
+    const first = await rotate(reused.hash, at(1));
+    expect(first.kind).toBe('rotated');
+
+    // Stamped an hour before the cursor was taken: a writer whose clock is behind.
+    await repos.sessions.revoke({
+      sessionId: byId.session.id,
+      userId: ada.id,
+      reason: 'logout',
+      now: at(-3600),
+    });
+    await repos.sessions.revokeByRefreshHash(byHash.hash, 'logout', at(2));
+    await repos.sessions.revokeAllForUser({ userId: bob.id, reason: 'logout-all', now: at(3) });
+    await repos.users.disable(disabled!.id, { now: at(4), reason: 'admin-disabled' });
+    expect((await rotate(reused.hash, at(1 + GRACE + 1))).kind).toBe('reuse');
+    await db.database.orm
+      .update(sessions)
+      .set({ revokedAt: at(6), revokedReason: 'by hand' })
+      .where(eq(sessions.id, byHand.session.id));
+
+    const next = await repos.sessions.readRevocations({ cursor });
+    expect(next.revoked).toEqual(
+      expect.arrayContaining([
+        { sessionId: byId.session.id, revokedAt: at(-3600) },
+        { sessionId: byHash.session.id, revokedAt: at(2) },
+        ...others.map(({ session }) => ({ sessionId: session.id, revokedAt: at(3) })),
+        { sessionId: ofDisabled.session.id, revokedAt: at(4) },
+        { sessionId: reused.session.id, revokedAt: at(1 + GRACE + 1) },
+        { sessionId: byHand.session.id, revokedAt: at(6) },
+      ]),
+    );
+    // A cursor never goes backwards.
+    expect(BigInt(next.cursor)).toBeGreaterThanOrEqual(BigInt(cursor));
+    const live = await login(ada);
+    expect((await repos.sessions.readRevocations({ cursor: next.cursor })).revoked).not.toContainEqual(
+      expect.objectContaining({ sessionId: live.session.id }),
+    );
+  });
+
+  it('records the revoking transaction in revoked_xid, which cannot be set by hand', async () => {
+    const live = await login(ada);
+    const revoked = await login(ada);
+    await repos.sessions.revoke({
+      sessionId: revoked.session.id,
+      userId: ada.id,
+      reason: 'logout',
+      now: at(1),
+    });
+    const stamped = (await sessionRow(revoked.session.id)).revokedXid;
+    expect(stamped).toMatch(/^\d+$/);
+    expect((await sessionRow(live.session.id)).revokedXid).toBeNull();
+
+    await db.database.orm.update(sessions).set({ revokedXid: '1' });
+    expect((await sessionRow(live.session.id)).revokedXid).toBeNull();
+    expect((await sessionRow(revoked.session.id)).revokedXid).toBe(stamped);
+    // Re-stamping the revocation is a new revocation for the readers.
+    await db.database.orm
+      .update(sessions)
+      .set({ revokedAt: at(2) })
+      .where(eq(sessions.id, revoked.session.id));
+    expect(BigInt((await sessionRow(revoked.session.id)).revokedXid!)).toBeGreaterThan(BigInt(stamped!));
+  });
+
+  it('refuses a cursor it did not make, before any query', async () => {
+    await expect(repos.sessions.readRevocations({ cursor: "1'; drop table sessions; --" })).rejects.toThrow(
+      TypeError,
+    );
   });
 });
+
+if (testDatabaseKind === 'postgres') {
+  describe('sessions.readRevocations on PostgreSQL, with transactions interleaved by hand', () => {
+    it('still returns a revocation whose transaction began first and committed after a later one was read', async () => {
+      const early = await login(ada);
+      const late = await login(bob);
+      const { cursor } = await repos.sessions.readRevocations({ revokedSince: T0 });
+      const first = postgres(db.url!, { max: 1, onnotice: () => undefined });
+      const second = postgres(db.url!, { max: 1, onnotice: () => undefined });
+      try {
+        const revoke = (sql: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, id: string) =>
+          sql`update sessions set revoked_at = now(), revoked_reason = 'test' where id = ${id}`;
+        // Transaction A takes its id first (its first write) and stays open.
+        const a = await first.reserve();
+        await a`begin`;
+        await revoke(a, early.session.id);
+        // Transaction B takes a later id and commits.
+        await second.begin((tx) => revoke(tx, late.session.id));
+
+        const seen = await repos.sessions.readRevocations({ cursor });
+        expect(seen.revoked.map((row) => row.sessionId)).toContain(late.session.id);
+        expect(seen.revoked.map((row) => row.sessionId)).not.toContain(early.session.id);
+
+        await a`commit`;
+        a.release();
+        const after = await repos.sessions.readRevocations({ cursor: seen.cursor });
+        expect(after.revoked.map((row) => row.sessionId)).toContain(early.session.id);
+      } finally {
+        await Promise.all([first.end({ timeout: 5 }), second.end({ timeout: 5 })]);
+      }
+    });
+  });
+}

@@ -55,6 +55,19 @@ export interface RevokedSession {
   revokedAt: Date;
 }
 
+/**
+ * Where a reader of revocations stands: a 64-bit transaction id (decimal text) such that every transaction
+ * below it had ended when it was taken. Opaque to callers: pass back what {@link SessionsRepository.readRevocations}
+ * returned.
+ */
+export type RevocationCursor = string;
+
+export interface RevocationBatch {
+  revoked: RevokedSession[];
+  /** Pass to the next `readRevocations` call. */
+  cursor: RevocationCursor;
+}
+
 /** Sessions and their refresh-token chains: login, rotation with reuse detection, revocation. */
 export interface SessionsRepository {
   /**
@@ -90,8 +103,19 @@ export interface SessionsRepository {
     now: Date;
     exceptSessionId?: string;
   }): Promise<string[]>;
-  /** Sessions revoked at or after `since`, oldest first: what an API instance loads into memory at start-up. */
-  listRevokedSince(since: Date): Promise<RevokedSession[]>;
+  /**
+   * Revocations an API instance has not read yet. `{ revokedSince }` at start-up: sessions revoked at or after
+   * that instant, oldest first. `{ cursor }` afterwards: every revocation committed since the call that
+   * returned that cursor, in no particular order, possibly with some read before (adding one twice is
+   * harmless). The cursor never goes past a transaction still running, so a revocation whose transaction
+   * commits late, or was stamped by a clock that is behind, is read by the first call after its commit.
+   *
+   * @example
+   * let { revoked, cursor } = await sessions.readRevocations({ revokedSince: windowStart });
+   * // later, and again and again:
+   * ({ revoked, cursor } = await sessions.readRevocations({ cursor }));
+   */
+  readRevocations(from: { revokedSince: Date } | { cursor: RevocationCursor }): Promise<RevocationBatch>;
 }
 
 function addSeconds(date: Date, seconds: number): Date {
@@ -140,6 +164,18 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
     .where(gte(sessions.revokedAt, sql`${sql.placeholder('since')}::timestamptz`))
     .orderBy(sessions.revokedAt)
     .prepare('sessions_list_revoked_since');
+
+  // The oldest transaction still running, cluster-wide: every transaction below it has committed or aborted.
+  const revocationCursor = orm
+    .select({ cursor: sql<string>`pg_snapshot_xmin(snapshot)::text` })
+    .from(sql`pg_current_snapshot() as snapshot`)
+    .prepare('sessions_revocation_cursor');
+
+  const listRevokedSinceCursor = orm
+    .select({ sessionId: sessions.id, revokedAt: sessions.revokedAt })
+    .from(sessions)
+    .where(gte(sessions.revokedXid, sql`${sql.placeholder('cursor')}::xid8`))
+    .prepare('sessions_list_revoked_since_cursor');
 
   const rotation = buildRotationStatements(orm);
 
@@ -309,12 +345,27 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
       return revoked.map((row) => row.id);
     },
 
-    async listRevokedSince(since) {
-      const rows = await listRevokedSince.execute({ since: timestamp(since) });
-      // The WHERE clause excludes null, which the column type cannot know.
-      return rows.flatMap((row) =>
+    async readRevocations(from) {
+      // The cursor first, the rows second: every transaction below the new cursor had ended before the rows
+      // are read, so its revocation is among them (or was among an earlier call's). Transactions from the
+      // new cursor on are read again next time, whether they had committed by now or not.
+      const [position] = await revocationCursor.execute();
+      if (position === undefined) throw new Error('pg_current_snapshot() returned no row');
+      const rows =
+        'cursor' in from
+          ? await listRevokedSinceCursor.execute({ cursor: parseCursor(from.cursor) })
+          : await listRevokedSince.execute({ since: timestamp(from.revokedSince) });
+      // The WHERE clauses exclude null, which the column type cannot know.
+      const revoked = rows.flatMap((row) =>
         row.revokedAt === null ? [] : [{ sessionId: row.sessionId, revokedAt: row.revokedAt }],
       );
+      return { revoked, cursor: position.cursor };
     },
   };
+}
+
+/** A cursor is what `readRevocations` returned; anything else is a caller's bug, not a database error. */
+function parseCursor(cursor: string): string {
+  if (!/^\d{1,20}$/.test(cursor)) throw new TypeError('not a revocation cursor');
+  return cursor;
 }

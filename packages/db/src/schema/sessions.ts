@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, customType, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users.js';
+
+/** PostgreSQL's 64-bit transaction id (`xid8`, never wraps around), as decimal text. */
+const xid8 = customType<{ data: string; driverData: string }>({
+  dataType: () => 'xid8',
+});
 
 export const sessions = pgTable(
   'sessions',
@@ -19,6 +24,11 @@ export const sessions = pgTable(
     authTime: timestamp('auth_time', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedReason: text('revoked_reason'),
+    // The transaction that revoked the session, set by the trigger `sessions_set_revoked_xid` (migration
+    // 0001) on every write that sets revoked_at, whoever writes it. API instances poll revocations by this id
+    // up to the oldest transaction still running (`pg_snapshot_xmin`), so a revocation that commits late is
+    // still read; a timestamp from the writer's clock could not promise that.
+    revokedXid: xid8('revoked_xid'),
     userAgent: text('user_agent'),
     ip: text('ip'),
   },
@@ -31,12 +41,20 @@ export const sessions = pgTable(
     index('sessions_revoked_at_idx')
       .on(table.revokedAt)
       .where(sql`${table.revokedAt} is not null`),
+    // Revocations polled by transaction id (see revokedXid).
+    index('sessions_revoked_xid_idx')
+      .on(table.revokedXid)
+      .where(sql`${table.revokedXid} is not null`),
     check('sessions_expiry_within_absolute', sql`${table.expiresAt} <= ${table.absoluteExpiresAt}`),
     check('sessions_absolute_after_created', sql`${table.absoluteExpiresAt} >= ${table.createdAt}`),
     // A revocation always says why, and a reason never appears without one.
     check(
       'sessions_revoked_reason_with_revoked_at',
       sql`(${table.revokedAt} is null) = (${table.revokedReason} is null)`,
+    ),
+    check(
+      'sessions_revoked_xid_with_revoked_at',
+      sql`(${table.revokedAt} is null) = (${table.revokedXid} is null)`,
     ),
   ],
 );

@@ -33,9 +33,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const channels = new Set<string>();
     const database: Database = {
       ...inner,
-      listen(channel, onPayload) {
+      listen(channel, onPayload, options) {
         channels.add(channel);
-        return inner.listen(channel, onPayload);
+        return inner.listen(channel, onPayload, options);
       },
     };
     return { database, url: null, dispose: () => releasePglite(client, channels) };

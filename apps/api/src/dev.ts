@@ -1,0 +1,5 @@
+// `pnpm dev` (tsx watch): the development entry. An unset NODE_ENV means development: plain-HTTP cookies, an
+// Ed25519 key set generated once under .data/, the Vite dev server's localhost origins.
+import { runApiProcess } from './run-api-process.js';
+
+runApiProcess({ defaultNodeEnv: 'development' });
