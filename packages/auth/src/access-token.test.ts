@@ -2,7 +2,7 @@ import { createHmac, createPrivateKey, createPublicKey, sign as nodeSign } from 
 
 import fc from 'fast-check';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { MAX_ACCESS_TOKEN_LENGTH, createAccessTokenService } from './access-token.js';
 import type { AccessTokenService, AccessTokenServiceOptions } from './access-token.js';
@@ -75,6 +75,13 @@ function claims(
   return base;
 }
 
+/** A placeholder that `withRawNumber` replaces, for numbers JSON.stringify cannot write (1e999 is Infinity). */
+const RAW = '__raw_number__';
+
+function withRawNumber(payload: Record<string, unknown>, literal: string): string {
+  return JSON.stringify(payload).replace(JSON.stringify(RAW), literal);
+}
+
 /** Flips one character to another base64url character, keeping the token's shape. */
 function alterCharacter(token: string, index: number): string {
   const current = token.charAt(index);
@@ -127,7 +134,10 @@ const subject = {
   authTime: new Date(START_MS - 60_000),
 };
 
-beforeAll(async () => {
+// Built before each test, not once in a file-level beforeAll: every test then runs the key import and signing
+// code, so a mutant there is tried against the whole file, and a fixture that fails fails each test instead of
+// skipping them (Stryker's vitest runner 9.6 counts tests skipped by a file-level hook as passing).
+beforeEach(async () => {
   const secret = parseJwtSecret(generateJwtSecret());
   const edKey = await generateSigningKey('EdDSA');
   const esKey = await generateSigningKey('ES256');
@@ -473,6 +483,90 @@ const forgeries: ForgeryCase[] = [
     detail: 'CLAIM_IAT',
   },
   {
+    name: 'sub empty',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ sub: '' })),
+    detail: 'CLAIM_SUB',
+  },
+  {
+    name: 'role a number',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ role: 1 })),
+    detail: 'CLAIM_ROLE',
+  },
+  {
+    name: 'role empty',
+    service: 'ed',
+    token: () => ed25519Token(edHeader(), claims({ role: '' }), f.edKey.privateJwk),
+    detail: 'CLAIM_ROLE',
+  },
+  {
+    name: 'role an array',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ role: ['admin'] })),
+    detail: 'CLAIM_ROLE',
+  },
+  {
+    name: 'jti empty',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ jti: '' })),
+    detail: 'CLAIM_JTI',
+  },
+  {
+    name: 'jti a number',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ jti: 7 })),
+    detail: 'CLAIM_JTI',
+  },
+  {
+    name: 'iat a string',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ iat: String(NOW_S) })),
+    detail: 'CLAIM_IAT',
+  },
+  {
+    name: 'iat negative',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ iat: -1 })),
+    detail: 'CLAIM_IAT',
+  },
+  {
+    name: 'iat 1e999 (JSON for Infinity)',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), withRawNumber(claims({ iat: RAW }), '1e999')),
+    detail: 'CLAIM_IAT',
+  },
+  {
+    name: 'exp 1e999 (JSON for Infinity)',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), withRawNumber(claims({ exp: RAW }), '1e999')),
+    detail: 'CLAIM_EXP',
+  },
+  {
+    name: 'nbf a string',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ nbf: String(NOW_S) })),
+    detail: 'CLAIM_NBF',
+  },
+  {
+    name: 'auth_time missing',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({}, ['auth_time'])),
+    detail: 'CLAIM_AUTH_TIME',
+  },
+  {
+    name: 'auth_time negative',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ auth_time: -1 })),
+    detail: 'CLAIM_AUTH_TIME',
+  },
+  {
+    name: 'auth_time 1e999 (JSON for Infinity)',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), withRawNumber(claims({ auth_time: RAW }), '1e999')),
+    detail: 'CLAIM_AUTH_TIME',
+  },
+  {
     name: 'auth_time a string',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({ auth_time: 'yesterday' })),
@@ -757,6 +851,22 @@ describe('clock skew', () => {
     });
     expect(await failure(f.hs, hsSigned(hsHeader(), claims({ iat: NOW_S + 31 })))).toMatchObject({
       detail: 'IAT_IN_FUTURE',
+    });
+  });
+
+  it('accepts iat and auth_time exactly 30 seconds ahead, and at the epoch (0)', async () => {
+    const accepted = [
+      claims({ iat: NOW_S + 30 }),
+      claims({ auth_time: NOW_S + 30 }),
+      claims({ iat: 0, auth_time: 0 }),
+    ];
+    for (const payload of accepted)
+      await expect(f.hs.verify(hsSigned(hsHeader(), payload))).resolves.toMatchObject({
+        issuedAt: new Date(Number(payload.iat) * 1000),
+        authTime: new Date(Number(payload.auth_time) * 1000),
+      });
+    expect(await failure(f.hs, hsSigned(hsHeader(), claims({ auth_time: NOW_S + 31 })))).toMatchObject({
+      detail: 'CLAIM_AUTH_TIME',
     });
   });
 
