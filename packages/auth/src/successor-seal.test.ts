@@ -1,3 +1,5 @@
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 
@@ -109,4 +111,19 @@ describe('sealSuccessor / openSuccessor', () => {
       expect(openSuccessor(value as string, presented)).toBeNull();
     },
   );
+
+  it('returns null for a correctly sealed plaintext that is not UTF-8', () => {
+    // Only the server seals, and it seals strings; this builds the stored format by hand around one stray
+    // byte to show that opening decodes strictly instead of handing back replacement characters.
+    const salt = randomBytes(16);
+    const iv = randomBytes(12);
+    const key = Buffer.from(
+      hkdfSync('sha256', Buffer.from(presented), salt, 'latchkey refresh-token successor v1', 32),
+    );
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from('v1.'));
+    const ciphertext = Buffer.concat([cipher.update(Buffer.from([0x6c, 0xff, 0x72])), cipher.final()]);
+    const handMade = `v1.${Buffer.concat([salt, iv, ciphertext, cipher.getAuthTag()]).toString('base64url')}`;
+    expect(openSuccessor(handMade, presented)).toBeNull();
+  });
 });
