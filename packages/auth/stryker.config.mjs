@@ -18,13 +18,17 @@ const config = {
     // Test helpers, not shipped: a mutant there changes what a test measures, not what the package does.
     '!src/testing/**',
   ],
-  // Stryker copies the package into .stryker-tmp/sandbox-<id>/ (gitignored, removed after the run) and rewrites
-  // the sandbox's tsconfig `extends` as if the directory were one level deep: keep the default name.
-  tempDirName: '.stryker-tmp',
-  ignorePatterns: ['test-results', 'dist', 'reports'],
+  // Stryker copies the package into test-results/sandbox-<id>/ and runs the tests there. test-results/ is
+  // already ignored by git, prettier and eslint, and it is one level deep, which is what Stryker assumes when it
+  // rewrites the sandbox's tsconfig `extends` (../../tsconfig.base.json). Removed after every run.
+  tempDirName: 'test-results',
+  cleanTempDir: 'always',
+  ignorePatterns: ['test-results', 'dist'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'test-results/mutation/index.html' },
   jsonReporter: { fileName: 'test-results/mutation/mutation.json' },
+  // Used by `pnpm mutation --incremental`, which retests only mutants whose code or tests changed since.
+  incrementalFile: 'test-results/mutation/stryker-incremental.json',
   // `pnpm mutation` fails below 90%.
   thresholds: { high: 95, low: 90, break: 90 },
 };
