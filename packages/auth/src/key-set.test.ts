@@ -113,6 +113,16 @@ describe('parseKeySet', () => {
     ['an empty kid', { keys: [{ ...good(), kid: '' }] }, 'keys[0].kid must be 1-64 of [A-Za-z0-9_-]'],
     ['a numeric kid', { keys: [{ ...good(), kid: 7 }] }, 'keys[0].kid must be 1-64 of [A-Za-z0-9_-]'],
     [
+      'a null JWK',
+      { keys: [{ ...good(), privateJwk: null }] },
+      'keys[0].privateJwk must be a private OKP Ed25519 JWK for EdDSA',
+    ],
+    [
+      'a JWK of another key type on the right curve',
+      { keys: [{ ...good(), privateJwk: { ...good().privateJwk, kty: 'EC' } }] },
+      'keys[0].privateJwk must be a private OKP Ed25519 JWK for EdDSA',
+    ],
+    [
       'a JWK that is not an object',
       { keys: [{ ...good(), privateJwk: 'jwk' }] },
       'keys[0].privateJwk must be a private OKP Ed25519 JWK for EdDSA',

@@ -33,7 +33,26 @@ describe('hmacSigningKeys', () => {
   });
 });
 
+describe('keySetSigningKeys', () => {
+  it('wraps a validated key set', async () => {
+    const key = await generateSigningKey('EdDSA');
+    expect(keySetSigningKeys({ keys: [key] })).toEqual({ kind: 'key-set', keySet: { keys: [key] } });
+  });
+});
+
 describe('importSigningKeys', () => {
+  it('imports every key as a CryptoKey that cannot be exported again', async () => {
+    const retired = { ...(await generateSigningKey('ES256')), retiredAt: '2026-01-01T00:00:00.000Z' };
+    for (const keys of [
+      hmacSigningKeys(SECRET),
+      keySetSigningKeys({ keys: [await generateSigningKey('EdDSA'), retired] }),
+    ]) {
+      const imported = await importSigningKeys(keys);
+      const all = [imported.signer.key, ...[...imported.verifiers.values()].map((verifier) => verifier.key)];
+      expect(all.map((key) => key.extractable)).toEqual(all.map(() => false));
+    }
+  });
+
   it('names an HS256 secret by a stable kid (a truncated SHA-256), so tokens survive a restart', async () => {
     const imported = await importSigningKeys(hmacSigningKeys(SECRET));
     expect(imported.signer).toMatchObject({ kid: 'k_ZWKSVzerJarEls', alg: 'HS256' });
