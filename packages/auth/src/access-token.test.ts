@@ -1,8 +1,8 @@
 import { createHmac, createPrivateKey, createPublicKey, sign as nodeSign } from 'node:crypto';
 
 import fc from 'fast-check';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import { MAX_ACCESS_TOKEN_LENGTH, createAccessTokenService } from './access-token.js';
 import type { AccessTokenService, AccessTokenServiceOptions } from './access-token.js';
@@ -75,6 +75,13 @@ function claims(
   return base;
 }
 
+/** A placeholder that `withRawNumber` replaces, for numbers JSON.stringify cannot write (1e999 is Infinity). */
+const RAW = '__raw_number__';
+
+function withRawNumber(payload: Record<string, unknown>, literal: string): string {
+  return JSON.stringify(payload).replace(JSON.stringify(RAW), literal);
+}
+
 /** Flips one character to another base64url character, keeping the token's shape. */
 function alterCharacter(token: string, index: number): string {
   const current = token.charAt(index);
@@ -127,7 +134,10 @@ const subject = {
   authTime: new Date(START_MS - 60_000),
 };
 
-beforeAll(async () => {
+// Built before each test, not once in a file-level beforeAll: every test then runs the key import and signing
+// code, so a mutant there is tried against the whole file, and a fixture that fails fails each test instead of
+// skipping them (Stryker's vitest runner 9.6 counts tests skipped by a file-level hook as passing).
+beforeEach(async () => {
   const secret = parseJwtSecret(generateJwtSecret());
   const edKey = await generateSigningKey('EdDSA');
   const esKey = await generateSigningKey('ES256');
@@ -154,6 +164,34 @@ describe('issue and verify', () => {
     expect(issued.expiresAt).toEqual(new Date(START_MS + TTL_SECONDS * 1000));
     expect(decodeProtectedHeader(issued.token)).toMatchObject({ typ: 'at+jwt', alg: service.algorithm });
     expect(decodeProtectedHeader(issued.token).kid).toEqual(expect.any(String));
+  });
+
+  it.each(['at+jwt', 'AT+JWT', 'application/at+jwt', 'Application/AT+JWT'])(
+    'accepts the typ spelling %s (RFC 9068 §4, media types are case-insensitive)',
+    async (typ) => {
+      await expect(f.hs.verify(hsSigned(hsHeader({ typ }), claims()))).resolves.toMatchObject({
+        userId: 'user-1',
+      });
+    },
+  );
+
+  it('accepts and caches a token of exactly the maximum length, and refuses one character more', async () => {
+    // Pad a header member and a claim until the signed token has exactly the maximum length.
+    let atCap = '';
+    for (let headerPad = 0; headerPad < 4 && atCap === ''; headerPad++) {
+      for (let claimPad = 5000; claimPad < 6500 && atCap === ''; claimPad++) {
+        const token = hsSigned(
+          hsHeader({ pad: 'h'.repeat(headerPad) }),
+          claims({ pad: 'c'.repeat(claimPad) }),
+        );
+        if (token.length === MAX_ACCESS_TOKEN_LENGTH) atCap = token;
+      }
+    }
+    expect(atCap).toHaveLength(MAX_ACCESS_TOKEN_LENGTH);
+    await expect(f.hs.verify(atCap)).resolves.toMatchObject({ userId: 'user-1' });
+    await expect(f.hs.verify(atCap)).resolves.toMatchObject({ userId: 'user-1' });
+    expect(f.hs.cacheStats()).toMatchObject({ hits: 1, misses: 1 });
+    expect(await failure(f.hs, `${atCap}A`)).toMatchObject({ detail: 'TOO_LARGE' });
   });
 
   it('reports the algorithm of the signing key', () => {
@@ -227,6 +265,8 @@ interface ForgeryCase {
   token: () => string;
   detail: TokenFailureDetail;
   code?: 'TOKEN_INVALID' | 'TOKEN_EXPIRED';
+  /** jose found the failure (the error's `cause` is jose's); otherwise our checks refused it before jose ran. */
+  jose?: true;
 }
 
 const hsHeader = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -237,6 +277,16 @@ const hsHeader = (overrides: Record<string, unknown> = {}): Record<string, unkno
 });
 const hsSigned = (header: Record<string, unknown>, payload: unknown): string =>
   hmacToken(header, payload, f.secret);
+/** Signs two already-encoded segments with the fixture's HS256 secret. */
+const hmacSignedSegments = (header: string, payload: string): string =>
+  `${header}.${payload}.${createHmac('sha256', f.secret).update(`${header}.${payload}`).digest('base64url')}`;
+/** base64url of the JSON with the RAW placeholder replaced by a string holding the lone byte 0xFF. */
+const withInvalidUtf8 = (value: Record<string, unknown>): string => {
+  const [before = '', after = ''] = JSON.stringify(value).split(JSON.stringify(RAW));
+  return Buffer.concat([Buffer.from(`${before}"`), Buffer.from([0xff]), Buffer.from(`"${after}`)]).toString(
+    'base64url',
+  );
+};
 const edHeader = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   alg: 'EdDSA',
   typ: 'at+jwt',
@@ -268,10 +318,29 @@ const forgeries: ForgeryCase[] = [
     },
   ]),
   {
+    name: 'alg "none" with a kid we do not hold (alg is checked first)',
+    service: 'hs',
+    token: () => unsignedToken(hsHeader({ alg: 'none', kid: 'not-a-key-we-hold' }), claims()),
+    detail: 'ALG_NOT_ALLOWED',
+  },
+  {
+    name: 'header with invalid UTF-8 inside a string, correctly signed',
+    service: 'hs',
+    token: () => hmacSignedSegments(withInvalidUtf8(hsHeader({ note: RAW })), b64(claims())),
+    detail: 'MALFORMED',
+  },
+  {
+    name: 'payload with invalid UTF-8 inside a string, correctly signed',
+    service: 'hs',
+    token: () => hmacSignedSegments(b64(hsHeader()), withInvalidUtf8(claims({ note: RAW }))),
+    detail: 'MALFORMED',
+  },
+  {
     name: 'stripped signature, trailing dot kept',
     service: 'hs',
     token: () => f.hsToken.slice(0, f.hsToken.lastIndexOf('.') + 1),
     detail: 'BAD_SIGNATURE',
+    jose: true,
   },
   {
     name: 'stripped signature, trailing dot removed',
@@ -284,18 +353,21 @@ const forgeries: ForgeryCase[] = [
     service: 'ed',
     token: () => f.edToken.slice(0, f.edToken.lastIndexOf('.') + 1),
     detail: 'BAD_SIGNATURE',
+    jose: true,
   },
   {
     name: 'altered signature (HS256)',
     service: 'hs',
     token: () => alterCharacter(f.hsToken, f.hsToken.length - 10),
     detail: 'BAD_SIGNATURE',
+    jose: true,
   },
   {
     name: 'altered signature (EdDSA)',
     service: 'ed',
     token: () => alterCharacter(f.edToken, f.edToken.length - 10),
     detail: 'BAD_SIGNATURE',
+    jose: true,
   },
   {
     name: 'altered payload (role: admin) with the original signature',
@@ -305,6 +377,7 @@ const forgeries: ForgeryCase[] = [
       return `${header ?? ''}.${b64(claims({ role: 'admin' }))}.${signature ?? ''}`;
     },
     detail: 'BAD_SIGNATURE',
+    jose: true,
   },
   {
     name: 'altered payload (EdDSA)',
@@ -314,6 +387,7 @@ const forgeries: ForgeryCase[] = [
       return `${header ?? ''}.${b64(claims({ sub: 'someone-else' }))}.${signature ?? ''}`;
     },
     detail: 'BAD_SIGNATURE',
+    jose: true,
   },
   {
     name: 'HS256 signed with the EdDSA public key PEM (alg confusion)',
@@ -339,6 +413,7 @@ const forgeries: ForgeryCase[] = [
     service: 'hs',
     token: () => hmacToken(hsHeader(), claims(), ''),
     detail: 'BAD_SIGNATURE',
+    jose: true,
   },
   {
     name: 'HS512 with the real secret',
@@ -381,24 +456,28 @@ const forgeries: ForgeryCase[] = [
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({ iss: 'https://evil.test' })),
     detail: 'CLAIM_ISS',
+    jose: true,
   },
   {
     name: 'missing iss',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({}, ['iss'])),
     detail: 'CLAIM_ISS',
+    jose: true,
   },
   {
     name: 'wrong aud',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({ aud: 'another-api' })),
     detail: 'CLAIM_AUD',
+    jose: true,
   },
   {
     name: 'aud array without ours',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({ aud: ['a', 'b'] })),
     detail: 'CLAIM_AUD',
+    jose: true,
   },
   {
     name: 'typ "JWT"',
@@ -423,18 +502,21 @@ const forgeries: ForgeryCase[] = [
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({}, ['exp'])),
     detail: 'EXP_MISSING',
+    jose: true,
   },
   {
     name: 'exp a string',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({ exp: String(NOW_S + 60) })),
     detail: 'CLAIM_EXP',
+    jose: true,
   },
   {
     name: 'sub missing',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({}, ['sub'])),
     detail: 'CLAIM_SUB',
+    jose: true,
   },
   {
     name: 'sub a number',
@@ -447,6 +529,7 @@ const forgeries: ForgeryCase[] = [
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({}, ['sid'])),
     detail: 'CLAIM_SID',
+    jose: true,
   },
   {
     name: 'sid empty',
@@ -459,18 +542,108 @@ const forgeries: ForgeryCase[] = [
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({}, ['role'])),
     detail: 'CLAIM_ROLE',
+    jose: true,
   },
   {
     name: 'jti missing',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({}, ['jti'])),
     detail: 'CLAIM_JTI',
+    jose: true,
   },
   {
     name: 'iat missing',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({}, ['iat'])),
     detail: 'CLAIM_IAT',
+    jose: true,
+  },
+  {
+    name: 'sub empty',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ sub: '' })),
+    detail: 'CLAIM_SUB',
+  },
+  {
+    name: 'role a number',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ role: 1 })),
+    detail: 'CLAIM_ROLE',
+  },
+  {
+    name: 'role empty',
+    service: 'ed',
+    token: () => ed25519Token(edHeader(), claims({ role: '' }), f.edKey.privateJwk),
+    detail: 'CLAIM_ROLE',
+  },
+  {
+    name: 'role an array',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ role: ['admin'] })),
+    detail: 'CLAIM_ROLE',
+  },
+  {
+    name: 'jti empty',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ jti: '' })),
+    detail: 'CLAIM_JTI',
+  },
+  {
+    name: 'jti a number',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ jti: 7 })),
+    detail: 'CLAIM_JTI',
+  },
+  {
+    name: 'iat a string',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ iat: String(NOW_S) })),
+    detail: 'CLAIM_IAT',
+    jose: true,
+  },
+  {
+    name: 'iat negative',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ iat: -1 })),
+    detail: 'CLAIM_IAT',
+  },
+  {
+    name: 'iat 1e999 (JSON for Infinity)',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), withRawNumber(claims({ iat: RAW }), '1e999')),
+    detail: 'CLAIM_IAT',
+  },
+  {
+    name: 'exp 1e999 (JSON for Infinity)',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), withRawNumber(claims({ exp: RAW }), '1e999')),
+    detail: 'CLAIM_EXP',
+  },
+  {
+    name: 'nbf a string',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ nbf: String(NOW_S) })),
+    detail: 'CLAIM_NBF',
+    jose: true,
+  },
+  {
+    name: 'auth_time missing',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({}, ['auth_time'])),
+    detail: 'CLAIM_AUTH_TIME',
+    jose: true,
+  },
+  {
+    name: 'auth_time negative',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), claims({ auth_time: -1 })),
+    detail: 'CLAIM_AUTH_TIME',
+  },
+  {
+    name: 'auth_time 1e999 (JSON for Infinity)',
+    service: 'hs',
+    token: () => hsSigned(hsHeader(), withRawNumber(claims({ auth_time: RAW }), '1e999')),
+    detail: 'CLAIM_AUTH_TIME',
   },
   {
     name: 'auth_time a string',
@@ -494,6 +667,7 @@ const forgeries: ForgeryCase[] = [
       ),
     detail: 'EXPIRED',
     code: 'TOKEN_EXPIRED',
+    jose: true,
   },
   {
     name: 'exp far in the past (EdDSA)',
@@ -501,12 +675,14 @@ const forgeries: ForgeryCase[] = [
     token: () => ed25519Token(edHeader(), claims({ exp: 1 }), f.edKey.privateJwk),
     detail: 'EXPIRED',
     code: 'TOKEN_EXPIRED',
+    jose: true,
   },
   {
     name: 'nbf in the future',
     service: 'hs',
     token: () => hsSigned(hsHeader(), claims({ nbf: NOW_S + 3600 })),
     detail: 'NOT_YET_VALID',
+    jose: true,
   },
   {
     name: 'iat in the future beyond the skew',
@@ -695,9 +871,10 @@ describe('forged and malformed tokens', () => {
     expect(forgeries.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(forgeries)('rejects: $name -> $detail', async ({ service, token, detail, code }) => {
+  it.each(forgeries)('rejects: $name -> $detail', async ({ service, token, detail, code, jose }) => {
     const error = await failure(f[service], token());
     expect({ code: error.code, detail: error.detail }).toEqual({ code: code ?? 'TOKEN_INVALID', detail });
+    expect({ byJose: error.cause instanceof joseErrors.JOSEError }).toEqual({ byJose: jose === true });
   });
 
   it.each([undefined, null, 42, {}, ['a.b.c']])(
@@ -757,6 +934,22 @@ describe('clock skew', () => {
     });
     expect(await failure(f.hs, hsSigned(hsHeader(), claims({ iat: NOW_S + 31 })))).toMatchObject({
       detail: 'IAT_IN_FUTURE',
+    });
+  });
+
+  it('accepts iat and auth_time exactly 30 seconds ahead, and at the epoch (0)', async () => {
+    const accepted = [
+      claims({ iat: NOW_S + 30 }),
+      claims({ auth_time: NOW_S + 30 }),
+      claims({ iat: 0, auth_time: 0 }),
+    ];
+    for (const payload of accepted)
+      await expect(f.hs.verify(hsSigned(hsHeader(), payload))).resolves.toMatchObject({
+        issuedAt: new Date(Number(payload.iat) * 1000),
+        authTime: new Date(Number(payload.auth_time) * 1000),
+      });
+    expect(await failure(f.hs, hsSigned(hsHeader(), claims({ auth_time: NOW_S + 31 })))).toMatchObject({
+      detail: 'CLAIM_AUTH_TIME',
     });
   });
 
@@ -856,7 +1049,10 @@ describe('key rotation', () => {
     expect(decodeProtectedHeader(esToken)).toMatchObject({ alg: 'ES256', kid: third.kid });
     const [, payload, signature] = esToken.split('.');
     const relabelled = `${b64({ alg: 'EdDSA', typ: 'at+jwt', kid: third.kid })}.${payload ?? ''}.${signature ?? ''}`;
-    expect(await failure(v3, relabelled)).toMatchObject({ detail: 'ALG_NOT_ALLOWED' });
+    const relabelledError = await failure(v3, relabelled);
+    expect(relabelledError).toMatchObject({ detail: 'ALG_NOT_ALLOWED' });
+    // Refused by the kid's pinned algorithm before jose runs (jose would refuse it too, with a cause).
+    expect(relabelledError.cause).toBeUndefined();
   });
 
   it('verifies tokens of a retired HS256 secret and signs with the new one', async () => {
@@ -907,21 +1103,38 @@ describe('JWKS', () => {
 
 describe('options', () => {
   it.each([
-    ['empty issuer', { issuer: '' }],
-    ['empty audience', { audience: '' }],
-    ['zero ttl', { ttlSeconds: 0 }],
-    ['fractional ttl', { ttlSeconds: 1.5 }],
-    ['negative cache size', { verifiedCacheSize: -1 }],
-  ])('refuses %s with a ConfigError', async (_name, extra) => {
+    ['empty issuer', { issuer: '' }, 'issuer must not be empty'],
+    ['empty audience', { audience: '' }, 'audience must not be empty'],
+    ['zero ttl', { ttlSeconds: 0 }, 'ttlSeconds must be a positive integer'],
+    ['fractional ttl', { ttlSeconds: 1.5 }, 'ttlSeconds must be a positive integer'],
+    ['negative skew', { clockToleranceSeconds: -1 }, 'clockToleranceSeconds must be an integer from 0 to 30'],
+    [
+      'fractional skew',
+      { clockToleranceSeconds: 1.5 },
+      'clockToleranceSeconds must be an integer from 0 to 30',
+    ],
+    ['negative cache size', { verifiedCacheSize: -1 }, 'verifiedCacheSize must be a non-negative integer'],
+    ['fractional cache size', { verifiedCacheSize: 0.5 }, 'verifiedCacheSize must be a non-negative integer'],
+  ])('refuses %s with a ConfigError naming the option', async (_name, extra, reason) => {
     await expect(
       createAccessTokenService(serviceOptions(hmacSigningKeys(f.secret), extra)),
     ).rejects.toMatchObject({
       name: 'ConfigError',
       detail: 'OPTIONS_INVALID',
+      message: `Access token options are invalid: ${reason}.`,
     });
   });
 
-  it('refuses to issue for an empty subject', async () => {
-    await expect(f.hs.issue({ ...subject, sessionId: '' })).rejects.toThrow(TypeError);
+  it.each([
+    ['an empty userId', { userId: '' }],
+    ['an empty sessionId', { sessionId: '' }],
+    ['an empty role', { role: '' }],
+    ['a non-string userId', { userId: 42 as unknown as string }],
+    ['an authTime that is not a Date', { authTime: START_MS as unknown as Date }],
+    ['an invalid authTime', { authTime: new Date(Number.NaN) }],
+  ])('refuses to issue for %s', async (_name, change) => {
+    await expect(f.hs.issue({ ...subject, ...change })).rejects.toThrow(
+      new TypeError('issue() needs a non-empty userId, sessionId and role, and a valid authTime'),
+    );
   });
 });

@@ -13,13 +13,14 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { SignJWT, errors, jwtVerify } from 'jose';
+import { SignJWT, jwtVerify } from 'jose';
 import type { JWK, JWTPayload } from 'jose';
 
 import { AuthError, ConfigError } from './errors.js';
 import type { TokenFailureDetail } from './errors.js';
 import { importSigningKeys } from './signing-keys.js';
 import type { AccessTokenAlgorithm, ImportedSigningKeys, SigningKeys } from './signing-keys.js';
+import { toAuthError } from './verification-error.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export type { AccessTokenAlgorithm, SigningKeys } from './signing-keys.js';
@@ -316,46 +317,6 @@ function isEpochSeconds(value: unknown): value is number {
 
 function invalid(detail: TokenFailureDetail): AuthError {
   return new AuthError('TOKEN_INVALID', detail);
-}
-
-/** Claim names jose reports, mapped to our details. */
-const CLAIM_DETAIL: Readonly<Record<string, TokenFailureDetail>> = {
-  iss: 'CLAIM_ISS',
-  aud: 'CLAIM_AUD',
-  sub: 'CLAIM_SUB',
-  sid: 'CLAIM_SID',
-  role: 'CLAIM_ROLE',
-  jti: 'CLAIM_JTI',
-  iat: 'CLAIM_IAT',
-  auth_time: 'CLAIM_AUTH_TIME',
-  typ: 'TYP',
-};
-
-/** Every exception a verification can raise, as an AuthError: jose's, TypeErrors, anything. */
-function toAuthError(error: unknown): AuthError {
-  if (error instanceof AuthError) return error;
-  if (error instanceof errors.JWTExpired)
-    return new AuthError('TOKEN_EXPIRED', 'EXPIRED', undefined, { cause: error });
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return new AuthError('TOKEN_INVALID', 'BAD_SIGNATURE', undefined, { cause: error });
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) {
-    return new AuthError('TOKEN_INVALID', 'ALG_NOT_ALLOWED', undefined, { cause: error });
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    return new AuthError('TOKEN_INVALID', claimFailureDetail(error.claim, error.reason), undefined, {
-      cause: error,
-    });
-  }
-  if (error instanceof errors.JOSEError)
-    return new AuthError('TOKEN_INVALID', 'MALFORMED', undefined, { cause: error });
-  return new AuthError('TOKEN_INVALID', 'INTERNAL', undefined, { cause: error });
-}
-
-function claimFailureDetail(claim: string, reason: string): TokenFailureDetail {
-  if (claim === 'exp') return reason === 'missing' ? 'EXP_MISSING' : 'CLAIM_EXP';
-  if (claim === 'nbf') return reason === 'check_failed' ? 'NOT_YET_VALID' : 'CLAIM_NBF';
-  return CLAIM_DETAIL[claim] ?? 'MALFORMED';
 }
 
 function assertSubject(subject: AccessTokenSubject): void {

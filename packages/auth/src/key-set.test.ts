@@ -92,6 +92,95 @@ describe('parseKeySet', () => {
     expect((caught as Error).message).not.toContain('\n');
   });
 
+  it.each<[string, unknown, string]>([
+    ['keys not an array', { keys: 'abc' }, 'it must be an object with a non-empty "keys" array'],
+    ['an array', [{ keys: [] }], 'it must be an object with a non-empty "keys" array'],
+    ['null', null, 'it must be an object with a non-empty "keys" array'],
+    ['a number as a key', { keys: [42] }, 'keys[0] must be an object'],
+    ['null as a key', { keys: [null] }, 'keys[0] must be an object'],
+    ['an array as a key', { keys: [[]] }, 'keys[0] must be an object'],
+    ['a second key that is not an object', { keys: [good(), 'x'] }, 'keys[1] must be an object'],
+    [
+      'a kid of 65 characters',
+      { keys: [{ ...good(), kid: 'k'.repeat(65) }] },
+      'keys[0].kid must be 1-64 of [A-Za-z0-9_-]',
+    ],
+    [
+      'a kid with a trailing space',
+      { keys: [{ ...good(), kid: 'key-1 ' }] },
+      'keys[0].kid must be 1-64 of [A-Za-z0-9_-]',
+    ],
+    ['an empty kid', { keys: [{ ...good(), kid: '' }] }, 'keys[0].kid must be 1-64 of [A-Za-z0-9_-]'],
+    ['a numeric kid', { keys: [{ ...good(), kid: 7 }] }, 'keys[0].kid must be 1-64 of [A-Za-z0-9_-]'],
+    [
+      'a null JWK',
+      { keys: [{ ...good(), privateJwk: null }] },
+      'keys[0].privateJwk must be a private OKP Ed25519 JWK for EdDSA',
+    ],
+    [
+      'a JWK of another key type on the right curve',
+      { keys: [{ ...good(), privateJwk: { ...good().privateJwk, kty: 'EC' } }] },
+      'keys[0].privateJwk must be a private OKP Ed25519 JWK for EdDSA',
+    ],
+    [
+      'a JWK that is not an object',
+      { keys: [{ ...good(), privateJwk: 'jwk' }] },
+      'keys[0].privateJwk must be a private OKP Ed25519 JWK for EdDSA',
+    ],
+    [
+      'a JWK of another curve',
+      { keys: [{ ...good(), privateJwk: { ...good().privateJwk, crv: 'X25519' } }] },
+      'keys[0].privateJwk must be a private OKP Ed25519 JWK for EdDSA',
+    ],
+    [
+      'a JWK with a numeric d',
+      { keys: [{ ...good(), privateJwk: { ...good().privateJwk, d: 1 } }] },
+      'keys[0].privateJwk must be a private OKP Ed25519 JWK for EdDSA',
+    ],
+    [
+      'an ES256 JWK without y',
+      { keys: [{ ...good(), alg: 'ES256', privateJwk: { kty: 'EC', crv: 'P-256', x: 'x', d: 'd' } }] },
+      'keys[0].privateJwk must be a private EC P-256 JWK for ES256',
+    ],
+    [
+      'a numeric createdAt',
+      { keys: [{ ...good(), createdAt: 0 }] },
+      'keys[0].createdAt must be an ISO 8601 date',
+    ],
+    [
+      'a retiredAt that is not a date',
+      { keys: [good(), { ...good(), kid: 'key-2', retiredAt: 'soon' }] },
+      'keys[1].retiredAt must be an ISO 8601 date when present',
+    ],
+    [
+      'a numeric retiredAt',
+      { keys: [good(), { ...good(), kid: 'key-2', retiredAt: 1 }] },
+      'keys[1].retiredAt must be an ISO 8601 date when present',
+    ],
+  ])('refuses %s, naming the exact problem', (_name, json, reason) => {
+    expect(() => parseKeySet(json)).toThrow(
+      expect.objectContaining({
+        name: 'ConfigError',
+        detail: 'KEY_SET_INVALID',
+        message: `The signing key set is invalid: ${reason}.`,
+      }),
+    );
+  });
+
+  it('accepts a kid of 64 characters and keeps retiredAt only on retired keys', () => {
+    const parsed = parseKeySet({
+      keys: [
+        { ...good(), kid: 'k'.repeat(64) },
+        { ...good(), kid: 'old', retiredAt: '2026-01-02T00:00:00Z' },
+      ],
+    });
+    expect(parsed.keys.map((key) => [key.kid.length, Object.hasOwn(key, 'retiredAt')])).toEqual([
+      [64, false],
+      [3, true],
+    ]);
+    expect(parsed.keys[1]?.retiredAt).toBe('2026-01-02T00:00:00Z');
+  });
+
   it('keeps only the JWK members it knows, so nothing unexpected travels on', () => {
     const parsed = parseKeySet({
       keys: [{ ...good(), privateJwk: { ...good().privateJwk, extra: 'x', key_ops: ['sign'] } }],

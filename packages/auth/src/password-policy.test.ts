@@ -56,6 +56,7 @@ describe('checkPasswordPolicy', () => {
       { username: 'ＧＲＡＣＥ-hopper' },
     ],
     ['a two-letter username, exactly', 'ab', 'TOO_SHORT', { username: 'ab' }],
+    ['a three-letter username inside', 'tangerine-ada-moss', 'CONTAINS_USERNAME', { username: 'Ada' }],
   ];
 
   it.each(refused)('refuses %s with %s', (_name, password, detail, context) => {
@@ -86,6 +87,34 @@ describe('checkPasswordPolicy', () => {
       checkPasswordPolicy('long enough password', { username: 'ada', minLength: 6 });
     }).toThrow(/minLength must be an integer from 8/);
   });
+
+  it.each([6, 257, 8.5])('refuses minLength %s with ConfigError OPTIONS_INVALID', (minLength) => {
+    expect(() => {
+      checkPasswordPolicy('long enough password', { username: 'ada', minLength });
+    }).toThrow(
+      expect.objectContaining({
+        name: 'ConfigError',
+        detail: 'OPTIONS_INVALID',
+        message: 'Password minLength must be an integer from 8 to 256.',
+      }),
+    );
+  });
+
+  it('says how short is too short, with the minimum in force', () => {
+    expect(refusal('Zx9!qW2').message).toBe('The password is too short: at least 8 characters.');
+    expect(refusal('tangerine-moss', { username: 'ada', minLength: 15 }).message).toBe(
+      'The password is too short: at least 15 characters.',
+    );
+  });
+
+  it.each([undefined, null, 42])(
+    'applies no username rule when the username is not a string (%s)',
+    (username) => {
+      expect(() => {
+        checkPasswordPolicy('tangerine moss lantern', { username: username as unknown as string });
+      }).not.toThrow();
+    },
+  );
 
   it('rejects a 1 MB password on its byte count before any other check', () => {
     // 'c' x 1 MiB would also fail the length and username rules: the byte cap answers first, so an attacker's

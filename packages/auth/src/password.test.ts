@@ -1,4 +1,4 @@
-import { parseOptions } from '@node-rs/argon2';
+import { hash as argon2Hash, parseOptions } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 
 import { AuthError } from './errors.js';
@@ -79,6 +79,19 @@ describe('hash and verify', () => {
 });
 
 describe('needsRehash', () => {
+  it('is true for an argon2id hash with another output length', async () => {
+    // @node-rs/argon2 defaults to argon2id v=19; only the output length differs from this hasher's.
+    const short = await argon2Hash('correct horse battery staple', {
+      memoryCost: TEST_PARAMETERS.memoryCostKiB,
+      timeCost: TEST_PARAMETERS.timeCost,
+      parallelism: TEST_PARAMETERS.parallelism,
+      outputLen: 16,
+    });
+    expect(short.startsWith('$argon2id$v=19$m=1024,t=1,p=1$')).toBe(true);
+    expect(await hasher.verify(short, 'correct horse battery staple')).toBe(true);
+    expect(hasher.needsRehash(short)).toBe(true);
+  });
+
   it("is false for this hasher's own hashes and true when any parameter differs", async () => {
     const hash = await hasher.hash('correct horse battery staple');
     expect(hasher.needsRehash(hash)).toBe(false);
@@ -93,6 +106,62 @@ describe('needsRehash', () => {
 });
 
 describe('verifyDummy', () => {
+  it('uses the committed dummy hash at the default parameters, and makes none', async () => {
+    const engine = countingArgon2Engine();
+    const counted = createPasswordHasher({ engine });
+    await expect(counted.verifyDummy('correct horse battery staple')).resolves.toBe(false);
+    expect(engine.calls).toEqual([
+      { operation: 'verify', memoryCostKiB: 19_456, timeCost: 2, parallelism: 1 },
+    ]);
+  });
+
+  it.each([
+    ['only m differs', { memoryCostKiB: 1024, timeCost: 2, parallelism: 1 }],
+    ['only t differs', { memoryCostKiB: 19_456, timeCost: 1, parallelism: 1 }],
+    ['only p differs', { memoryCostKiB: 19_456, timeCost: 2, parallelism: 2 }],
+  ])(
+    'makes its own dummy hash when %s from the defaults, and verifies at its own parameters',
+    async (_name, parameters) => {
+      const engine = countingArgon2Engine();
+      const counted = createPasswordHasher({ ...parameters, engine });
+      await counted.verifyDummy('correct horse battery staple');
+      expect(engine.calls).toEqual([
+        { operation: 'hash', ...parameters },
+        { operation: 'verify', ...parameters },
+      ]);
+    },
+  );
+
+  it('resolves false without argon2 work for a non-string, as verify does', async () => {
+    const engine = countingArgon2Engine();
+    const counted = createPasswordHasher({ ...TEST_PARAMETERS, engine });
+    const stored = await counted.hash('correct horse battery staple');
+    engine.reset();
+    for (const value of [undefined, null, 42, ['correct horse battery staple']]) {
+      await expect(counted.verifyDummy(value as unknown as string)).resolves.toBe(false);
+      await expect(counted.verify(stored, value as unknown as string)).resolves.toBe(false);
+      await expect(counted.hash(value as unknown as string)).rejects.toMatchObject({
+        name: 'AuthError',
+        code: 'PASSWORD_POLICY',
+        detail: 'TOO_MANY_BYTES',
+        message: 'The password is too long.',
+      });
+    }
+    expect(engine.calls).toEqual([]);
+  });
+
+  it('spends one dummy verification on a stored hash that is not a string', async () => {
+    const engine = countingArgon2Engine();
+    const counted = createPasswordHasher({ ...TEST_PARAMETERS, engine });
+    await counted.verifyDummy('warm up: the first call makes the dummy hash');
+    engine.reset();
+    for (const stored of [undefined, null, 42])
+      await expect(counted.verify(stored as unknown as string, 'correct horse battery staple')).resolves.toBe(
+        false,
+      );
+    expect(engine.calls.map((call) => call.operation)).toEqual(['verify', 'verify', 'verify']);
+  });
+
   it('always resolves false', async () => {
     await expect(hasher.verifyDummy('correct horse battery staple')).resolves.toBe(false);
     await expect(hasher.verifyDummy('')).resolves.toBe(false);
@@ -156,5 +225,29 @@ describe('defaults', () => {
       /argon2 parameters are invalid/,
     );
     expect(() => createPasswordHasher({ parallelism: 0 })).toThrow(/argon2 parameters are invalid/);
+  });
+
+  it.each([
+    ['p above 255', { memoryCostKiB: 8 * 256, timeCost: 1, parallelism: 256 }],
+    ['m below 8p', { memoryCostKiB: 15, timeCost: 1, parallelism: 2 }],
+    ['a fractional m', { memoryCostKiB: 1024.5, timeCost: 1, parallelism: 1 }],
+    ['a fractional t', { memoryCostKiB: 1024, timeCost: 1.5, parallelism: 1 }],
+    ['a fractional p', { memoryCostKiB: 1024, timeCost: 1, parallelism: 1.5 }],
+  ])('refuses %s with ConfigError OPTIONS_INVALID', (_name, parameters) => {
+    expect(() => createPasswordHasher(parameters)).toThrow(
+      expect.objectContaining({
+        name: 'ConfigError',
+        detail: 'OPTIONS_INVALID',
+        message: 'argon2 parameters are invalid: need t >= 1, 1 <= p <= 255, m >= 8p KiB.',
+      }),
+    );
+  });
+
+  it.each([
+    ['p = 255 with m = 8p', { memoryCostKiB: 8 * 255, timeCost: 1, parallelism: 255 }],
+    ['m = 8p', { memoryCostKiB: 16, timeCost: 1, parallelism: 2 }],
+    ['t = 1', { memoryCostKiB: 8, timeCost: 1, parallelism: 1 }],
+  ])('accepts the boundary %s', (_name, parameters) => {
+    expect(createPasswordHasher(parameters).parameters).toEqual(parameters);
   });
 });

@@ -43,6 +43,12 @@ describe('isWellFormedRefreshToken', () => {
     expect(isWellFormedRefreshToken(candidate)).toBe(false);
   });
 
+  it('is false, without throwing, for a value that only stringifies to a token', () => {
+    expect(isWellFormedRefreshToken({ toString: () => token } as unknown as string)).toBe(false);
+    expect(isWellFormedRefreshToken([token] as unknown as string)).toBe(false);
+    expect(isWellFormedRefreshToken(undefined as unknown as string)).toBe(false);
+  });
+
   it('rejects a non-canonical last character (same bytes, different string)', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const last = token.charAt(token.length - 1);
@@ -73,6 +79,16 @@ describe('refreshTokenHashesEqual', () => {
     expect(refreshTokenHashesEqual(hash, hash.slice(1))).toBe(false);
     expect(refreshTokenHashesEqual(hash.toUpperCase(), hash.toUpperCase())).toBe(false);
     expect(refreshTokenHashesEqual('', '')).toBe(false);
+  });
+
+  it('is false for a hash with anything before or after it, even where hex decoding would ignore it', () => {
+    const hash = hashRefreshToken(generateRefreshToken().token);
+    // Buffer.from(hex) stops at the first character that is not hex, so these decode to the same bytes
+    // as the hash (or to nothing at all); only the exact 64-character shape may be compared.
+    expect(refreshTokenHashesEqual(`${hash}0`, hash)).toBe(false);
+    expect(refreshTokenHashesEqual(hash, `${hash}z`)).toBe(false);
+    expect(refreshTokenHashesEqual(`z${hash}`, `z${hash}`)).toBe(false);
+    expect(refreshTokenHashesEqual(`${hash}\n`, hash)).toBe(false);
   });
 });
 
