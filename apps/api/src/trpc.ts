@@ -6,6 +6,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z, ZodError } from 'zod';
 import type { Context } from './context.js';
 import { ApiError, apiErrorToTRPC, errorDetails, toTRPCError, type AuthFailureReason } from './errors.js';
+import { validationMessage } from './validation-message.js';
 
 /** `error.data` on the wire (CONTRACT.md, Errors): the tRPC code and status, plus what a caller switches on. */
 export interface ApiErrorData {
@@ -32,14 +33,17 @@ const t = initTRPC.context<Context>().create({
     if (error.cause instanceof ZodError) data.zodError = z.flattenError(error.cause);
     else if (details.fieldErrors !== undefined)
       data.zodError = { formErrors: [], fieldErrors: details.fieldErrors };
-    return {
-      ...shape,
-      // A real fault's message could name a table or a file; the caller gets a fixed sentence instead.
-      message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message,
-      data,
-    };
+    return { ...shape, message: wireMessage(error.code, error.cause, shape.message), data };
   },
 });
+
+function wireMessage(code: TRPC_ERROR_CODE_KEY, cause: unknown, message: string): string {
+  // A real fault's message could name a table or a file; the caller gets a fixed sentence instead.
+  if (code === 'INTERNAL_SERVER_ERROR') return 'Internal server error';
+  // zod's own message is its issue list as JSON; the caller reads one sentence, the list stays in `zodError`.
+  if (cause instanceof ZodError) return validationMessage(cause);
+  return message;
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

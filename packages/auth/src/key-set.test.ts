@@ -199,17 +199,20 @@ describe('parseKeySet', () => {
     const real = await generateSigningKey('EdDSA');
     const other = await generateSigningKey('EdDSA');
     const lying = { ...real, privateJwk: { ...real.privateJwk, x: other.privateJwk.x } };
-    await expect(
-      createAccessTokenService({
-        keys: keySetSigningKeys({ keys: [lying] }),
-        issuer: 'i',
-        audience: 'a',
-        ttlSeconds: 60,
-      }),
-    ).rejects.toMatchObject({
-      name: 'ConfigError',
-      detail: 'KEY_SET_INVALID',
-      message: expect.stringMatching(/do not match/) as unknown,
-    });
+    const caught: unknown = await createAccessTokenService({
+      keys: keySetSigningKeys({ keys: [lying] }),
+      issuer: 'i',
+      audience: 'a',
+      ttlSeconds: 60,
+    }).catch((error: unknown) => error);
+    // Which check refuses it depends on the runtime: Node 20 and 22 import the JWK and the public-member
+    // comparison catches it, Node 24's OpenSSL refuses the import itself. Either way it is our one-line
+    // ConfigError naming the key, not the crypto library's wording.
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect(caught).toMatchObject({ name: 'ConfigError', detail: 'KEY_SET_INVALID' });
+    const message = (caught as Error).message;
+    expect(message.startsWith(`The signing key set is invalid: key ${real.kid} `)).toBe(true);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain(String(real.privateJwk.d));
   });
 });

@@ -295,16 +295,32 @@ describe('auth.logout, logoutAll, revokeSession', () => {
     expect((await api.client(stranger.accessToken).auth.me.query()).username).toBe(stranger.username);
   });
 
-  it('sessions lists id, times, user agent and which one is current', async () => {
-    const { accessToken } = await signup();
-    const [session] = await api.client(accessToken).auth.sessions.query();
-    expect(session).toEqual({
+  it('sessions lists id, times, the user agent read as "browser on system", the sign-in address and which one is current', async () => {
+    const { username } = await signup();
+    const chromeOnLinux =
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const response = await post(
+      api,
+      'auth.login',
+      { username, password: GOOD_PASSWORD, refreshTransport: 'body' },
+      { 'user-agent': chromeOnLinux },
+    );
+    expect(response.status).toBe(200);
+    const login = (await response.json()) as { result: { data: { accessToken: string } } };
+    const sessions = await api.client(login.result.data.accessToken).auth.sessions.query();
+    expect(sessions.find((entry) => entry.current)).toEqual({
       id: anyString,
       createdAt: anyString,
       lastUsedAt: anyString,
-      userAgent: anyString,
+      userAgent: chromeOnLinux,
+      browser: 'Chrome',
+      os: 'Linux',
+      deviceLabel: 'Chrome on Linux',
+      signedInFrom: stringMatching(/^(::ffff:)?127\.0\.0\.1$/),
       current: true,
     });
+    // The signup's session came from Node's fetch, which names itself "node".
+    expect(sessions.find((entry) => !entry.current)).toMatchObject({ browser: null, deviceLabel: 'node' });
   });
 });
 

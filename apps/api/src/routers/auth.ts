@@ -15,6 +15,7 @@ import { credentialsInput, loginInput, passwordSchema, refreshTokenSchema, uuidS
 import { deliverDeviceToken } from './device-token-response.js';
 import { answerTransport, presentedRefreshToken } from './presented-refresh-token.js';
 import { deliverSession, withoutRefreshToken } from './session-response.js';
+import { describeSessionDevice } from './session-device.js';
 
 // How many audit events `auth.auditEvents` returns, newest first.
 const AUDIT_EVENTS_LIMIT = 100;
@@ -111,6 +112,9 @@ export const authRouter = router({
       createdAt: session.createdAt.toISOString(),
       lastUsedAt: session.lastUsedAt.toISOString(),
       userAgent: session.userAgent,
+      ...describeSessionDevice(session.userAgent),
+      // The row keeps the address and agent of the login; a refresh moves lastUsedAt only.
+      signedInFrom: session.ip,
       current: session.id === ctx.token.sessionId,
     }));
   }),

@@ -47,8 +47,11 @@ export function SessionsPage(): ReactElement {
             {sessions.data.map((session) => (
               <tr key={session.id} aria-current={session.current ? 'true' : undefined}>
                 <td>
-                  {session.userAgent ?? 'Unknown device'}
+                  <span title={session.userAgent ?? undefined}>{session.deviceLabel}</span>
                   {session.current ? <span className="badge">This session</span> : null}
+                  {session.signedInFrom === null ? null : (
+                    <span className="hint session-address">Signed in from {session.signedInFrom}</span>
+                  )}
                 </td>
                 <td className="nowrap">{dateTime.format(new Date(session.createdAt))}</td>
                 <td className="nowrap">{dateTime.format(new Date(session.lastUsedAt))}</td>
@@ -57,7 +60,7 @@ export function SessionsPage(): ReactElement {
                     <button
                       type="button"
                       className="secondary small"
-                      aria-label={`Revoke session from ${session.userAgent ?? 'unknown device'} signed in ${dateTime.format(new Date(session.createdAt))}`}
+                      aria-label={`Revoke session from ${session.deviceLabel} signed in ${dateTime.format(new Date(session.createdAt))}`}
                       onClick={() => {
                         revoke.mutate({ sessionId: session.id });
                       }}
