@@ -196,5 +196,7 @@ describe('createDb', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
-  });
+    // Two embedded databases start from a folder here, each a WebAssembly start-up and a file-system sync: a
+    // cap that leaves room for a loaded machine, not a speed claim.
+  }, 60_000);
 });
