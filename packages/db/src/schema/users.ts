@@ -19,7 +19,8 @@ export const users = pgTable(
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    // Case-insensitive uniqueness: "Ada" and "ada" are one account (CONTRACT.md). An expression index
+    // Case-insensitive uniqueness: "Ada" and "ada" are one account, so one name cannot pass for
+    // another. An expression index
     // rather than citext, so the embedded database needs no extension.
     uniqueIndex('users_username_lower_key').on(sql`lower(${table.username})`),
     check('users_role_check', sql`${table.role} in ('user', 'admin')`),
