@@ -47,4 +47,3 @@ export function isWellFormedRefreshToken(token: string): boolean {
   // The 43rd character carries 4 unused bits; only the canonical spelling is ours.
   return Buffer.from(body, 'base64url').toString('base64url') === body;
 }
-
