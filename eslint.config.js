@@ -26,7 +26,7 @@ export default tseslint.config(
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      // House rule 3: only env.ts reads the environment; everything else receives config as arguments.
+      // Only env.ts reads the environment; everything else receives config as arguments.
       'no-restricted-properties': [
         'error',
         {
@@ -50,7 +50,8 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    // Tests may assert on shapes they just built; the non-null operator is allowed there (house rule 7).
+    // Tests may assert on shapes they just built; the non-null operator is allowed there, never in
+    // shipped code.
     files: ['**/*.test.ts', '**/*.test.tsx', '**/testing/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

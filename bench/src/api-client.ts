@@ -1,5 +1,5 @@
 // The few API calls the benchmarks need to set up (sign up, log in), as plain fetch on tRPC's JSON wire
-// format (CONTRACT.md: no transformer), the way `curl` would make them.
+// format (no transformer: apps/api/README.md), the way `curl` would make them.
 
 export interface SessionTokens {
   accessToken: string;

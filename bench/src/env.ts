@@ -1,4 +1,4 @@
-// The only file of the bench that reads process.env (house rule 3).
+// The only file of the bench that reads process.env (eslint.config.js enforces it).
 
 export interface BenchEnv {
   /** PostgreSQL server for the refresh benchmark and, when set, for the API under test; null: embedded. */

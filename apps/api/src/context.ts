@@ -1,4 +1,4 @@
-// The per-request context. `createContext` never throws (house rule 4): it records whether an access token came
+// The per-request context. `createContext` never throws: it records whether an access token came
 // and exactly how it failed, and the procedure builders in trpc.ts decide what that means for each procedure,
 // so a bad token on a public procedure never breaks the other calls of a batch.
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,5 +1,6 @@
-// The only file of the API that reads process.env (house rule 3). It parses the variables once with zod and
-// turns the first problem into one line that names the variable, so an operator sees exactly what to fix.
+// The only file of the API that reads process.env (eslint.config.js enforces it). It parses the variables once
+// with zod and turns the first problem into one line that names the variable, so an operator sees exactly
+// what to fix.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 

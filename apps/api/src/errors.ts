@@ -1,4 +1,4 @@
-// Every failure a caller can cause, and the one table that turns it into a tRPC error (house rule 5). Domain code
+// Every failure a caller can cause, and the one table that turns it into a tRPC error. Domain code
 // throws ApiError (this app) or AuthError (@latchkey/auth); `toTRPCError` is applied once, in the middleware every
 // procedure starts with, so resolvers never try/catch. A code missing from a table is a type error.
 import { AuthError, type AuthErrorCode } from '@latchkey/auth';
@@ -6,7 +6,7 @@ import { isDatabaseUnavailableError } from '@latchkey/db';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 
-/** Reasons a caller can switch on, sent as `error.data.reason` (CONTRACT.md, Errors). */
+/** Reasons a caller can switch on, sent as `error.data.reason` (apps/api/README.md, Errors). */
 export type AuthFailureReason =
   'MISSING' | 'EXPIRED' | 'INVALID' | 'REVOKED' | 'CREDENTIALS' | 'FRESH_LOGIN_REQUIRED' | 'CSRF';
 

@@ -6,8 +6,8 @@
 //     error by its SQLSTATE and schema names only, see loggable-error.ts);
 //   - exact redact paths for a top-level credential field logged by mistake;
 //   - the logMethod hook (loggable-error.ts), which does the same for an Error anywhere in the logged object.
-// No wildcard redact paths: pino checks those against every key of every line, which made the request line
-// cost over ten times what it does with exact paths (measured by test/scripts/log-line-cost.ts).
+// No wildcard redact paths: pino checks those against every key of every line, which makes the request line
+// cost far more than exact paths do (test/scripts/log-line-cost.ts measures it).
 import { isDatabaseError, databaseErrorSummary } from '@latchkey/db';
 import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
 import { loggableArguments, loggableError } from './loggable-error.js';

@@ -1,4 +1,5 @@
-// The only file of the web app that reads the build-time environment (house rule 3).
+// The only file of the web app that reads the build-time environment, so the rest of the app
+// receives its configuration as values and can be tested without one.
 
 /**
  * The API's tRPC endpoint. Default `/trpc`: same origin as the app, through Vite's proxy in development and

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 let commonPasswords: ReadonlySet<string> | undefined;
 
 /**
- * The list as a set, read from disk on first use (about 170 KB, a few milliseconds) and kept for the life of
+ * The list as a set, read from disk on first use (about 170 KB) and kept for the life of
  * the process. A data file rather than a TypeScript module keeps the list reviewable and diffable; the build
  * copies it next to the compiled code.
  */

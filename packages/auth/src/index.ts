@@ -42,7 +42,6 @@ export {
   generateRefreshToken,
   hashRefreshToken,
   isWellFormedRefreshToken,
-  refreshTokenHashesEqual,
 } from './refresh-token.js';
 export { openSuccessor, sealSuccessor } from './successor-seal.js';
 

@@ -6,8 +6,8 @@
  * - `@node-rs/argon2` ships a prebuilt binary per platform as an optional dependency, so `pnpm install`
  *   needs no C toolchain and no install script (pnpm runs none by default); `argon2`'s bundled binary needs
  *   Node-API 10 and crashes on Node 20 under pnpm unless rebuilt from source.
- * - Measured side by side on this machine (2 cores, Node 20.20, m=19456 KiB, t=2, p=1, four verifies in
- *   flight): @node-rs/argon2 174 verifies/s, argon2 81 verifies/s; one at a time 93/s vs 45/s.
+ * - Side by side at these parameters, @node-rs/argon2 verified faster than `argon2`, in flight and one at a
+ *   time; `pnpm bench --only logins` (bench/README.md) measures logins against the argon2id floor.
  * Both run the hash on the libuv thread pool, off the event loop.
  *
  * A malformed stored hash: `verify` returns false (after spending a dummy verification, so timing does not

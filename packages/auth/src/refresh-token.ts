@@ -3,7 +3,7 @@
  * yield usable tokens; a fast hash is right here (unlike passwords) because the input has 256 bits of
  * entropy and cannot be guessed.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * A recognisable prefix, so secret scanners (GitHub secret scanning, gitleaks, trufflehog) can match a
@@ -23,7 +23,6 @@ export const REFRESH_TOKEN_BYTES = 32;
 export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 10;
 
 const REFRESH_TOKEN_PATTERN = new RegExp(`^${REFRESH_TOKEN_PREFIX}[A-Za-z0-9_-]{43}$`);
-const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 
 /**
  * A new refresh token and the hash to store.
@@ -47,10 +46,4 @@ export function isWellFormedRefreshToken(token: string): boolean {
   const body = token.slice(REFRESH_TOKEN_PREFIX.length);
   // The 43rd character carries 4 unused bits; only the canonical spelling is ours.
   return Buffer.from(body, 'base64url').toString('base64url') === body;
-}
-
-/** Compares two stored hashes in constant time (no early exit an attacker could time). */
-export function refreshTokenHashesEqual(a: string, b: string): boolean {
-  if (!SHA256_HEX_PATTERN.test(a) || !SHA256_HEX_PATTERN.test(b)) return false;
-  return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }

@@ -84,7 +84,8 @@ async function importHmacKeys(
     signer ??= { kid, alg: 'HS256', key };
   }
   if (signer === undefined) throw new ConfigError('OPTIONS_INVALID', 'No HS256 secret was given.');
-  // A symmetric key is never published: the JWKS is empty under HS256 (CONTRACT.md).
+  // A symmetric key is never published: the JWKS is empty under HS256 (`{"keys":[]}`,
+  // apps/api/README.md).
   return { algorithm: 'HS256', signer, verifiers, publicJwks: [] };
 }
 

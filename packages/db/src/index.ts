@@ -30,5 +30,3 @@ export type {
   UsersRepository,
 } from './queries/users.js';
 export * from './schema/index.js';
-// docs/internals.md names the limiter table `rateLimitTable`; both names refer to the same table.
-export { rateLimits as rateLimitTable } from './schema/rate-limits.js';

@@ -1,4 +1,5 @@
-// auth.* over real HTTP with @trpc/client: every procedure of CONTRACT.md and the rows of its error table.
+// auth.* over real HTTP with @trpc/client: every procedure of apps/api/README.md and the rows of its
+// error table.
 import { createAccessTokenService, hmacSigningKeys, parseJwtSecret, type SigningKeys } from '@latchkey/auth';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

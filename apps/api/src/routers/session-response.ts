@@ -1,5 +1,6 @@
-// CONTRACT.md `Session` on the wire, and where the refresh token goes: the httpOnly cookie (browsers, the
-// default) or the response body when the caller asked `refreshTransport: "body"` (non-browser clients).
+// `Session` on the wire (apps/api/README.md, Procedures), and where the refresh token goes: the httpOnly
+// cookie (browsers, the default) or the response body when the caller asked `refreshTransport: "body"`
+// (non-browser clients).
 import type { Context } from '../context.js';
 import type { IssuedSession, PublicUser } from '../services/session.js';
 

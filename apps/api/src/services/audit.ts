@@ -1,4 +1,4 @@
-// Every auth event is written to the audit table (DESIGN.md, Passwords and accounts). The types are a closed
+// Every auth event is written to the audit table (ASVS 5.0 16.3.1, as SECURITY.md lists). The types are a closed
 // union so a typo is a compile error, and `detail` never carries a token, password or cookie.
 import type { App } from '../app.js';
 import type { ClientInfo } from './client-info.js';

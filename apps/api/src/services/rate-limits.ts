@@ -10,7 +10,7 @@
 //   against spraying many accounts) and per account (against guessing one password from many addresses). That
 //   account lock-out is the one strangers can still spend, and it now locks out only other strangers and the
 //   owner's devices that never logged in.
-import { rateLimitTable, type Database } from '@latchkey/db';
+import { rateLimits, type Database } from '@latchkey/db';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitRule } from '../config.js';
 import { ApiError } from '../errors.js';
@@ -70,7 +70,7 @@ export function createAuthRateLimits(
   const limiter = (keyPrefix: string, rule: RateLimitRule): RateLimiterDrizzle =>
     new RateLimiterDrizzle({
       storeClient: database.orm,
-      schema: rateLimitTable,
+      schema: rateLimits,
       keyPrefix,
       points: rule.points,
       duration: rule.durationSeconds,

@@ -5,7 +5,10 @@ import type { User } from '@latchkey/db';
 import type { App } from '../app.js';
 import type { ClientInfo } from './client-info.js';
 
-/** CONTRACT.md `User`. Dates as ISO strings: the wire is plain JSON, and the type says what really arrives. */
+/**
+ * `user` on the wire (apps/api/README.md, Procedures). Dates as ISO strings: the wire is plain JSON, and the
+ * type says what really arrives.
+ */
 export interface PublicUser {
   id: string;
   username: string;

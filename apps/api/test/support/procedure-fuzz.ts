@@ -9,7 +9,7 @@
 import { PASSWORD_MAX_LENGTH } from '@latchkey/auth';
 import fc from 'fast-check';
 
-/** Every procedure with the input fields it declares (CONTRACT.md and apps/api/README.md). */
+/** Every procedure with the input fields it declares (apps/api/README.md, Procedures). */
 export const PROCEDURES = {
   'auth.signup': ['username', 'password', 'refreshTransport'],
   'auth.login': ['username', 'password', 'refreshTransport', 'deviceToken'],

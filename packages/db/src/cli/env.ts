@@ -1,4 +1,5 @@
-// The migrate command's configuration: where the database is. Read once, here only (house rule 3).
+// The migrate command's configuration: where the database is. Read once, here only (eslint.config.js
+// enforces it).
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -9,8 +9,8 @@ import type { LatchkeyOrm } from '../database.js';
  * Why not `.prepare(name)`: a Drizzle prepared query is bound to the session that built it, and
  * `orm.transaction` hands its callback another session (on postgres.js, the connection reserved for the
  * transaction). Building each statement on `tx` with `.prepare(name)` does prepare it on the server, but
- * rebuilds its SQL text on every call (about 0.16 ms for the rotation's lock query): the rotation bench
- * measured 0.55x to 0.61x of raw postgres.js that way, 1.06x to 1.19x with the text built once. So the
+ * rebuilds its SQL text on every call, which left rotations well behind raw postgres.js in the rotation bench
+ * while building the text once brought them level (`pnpm bench --only refresh`; bench/README.md). So the
  * text is built here once and handed, per transaction, to that transaction's session through
  * `prepareQuery`, the public method Drizzle's own builders call. A name makes Drizzle's postgres.js driver
  * pass `prepare: true`, and postgres.js then parses and plans the text once per connection (its statement

@@ -15,12 +15,14 @@ export const users = pgTable(
     role: text('role', { enum: userRoles }).notNull().default('user'),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    // Access tokens and sessions older than this are no longer trusted after a password change.
+    // When the password last changed (a rehash on login leaves it as it is). A record, not a check: nothing
+    // compares tokens or sessions with it. A change instead revokes the other sessions in the same transaction
+    // (`changePassword` in queries/users.ts), and the revocation is what ends their tokens.
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    // Case-insensitive uniqueness: "Ada" and "ada" are one account (CONTRACT.md). An expression index
-    // rather than citext, so the embedded database needs no extension.
+    // Case-insensitive uniqueness: "Ada" and "ada" are one account, so one name cannot pass for another.
+    // An expression index rather than citext, so the embedded database needs no extension.
     uniqueIndex('users_username_lower_key').on(sql`lower(${table.username})`),
     check('users_role_check', sql`${table.role} in ('user', 'admin')`),
     check('users_username_not_empty', sql`char_length(${table.username}) > 0`),

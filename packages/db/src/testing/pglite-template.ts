@@ -32,9 +32,9 @@ function installedPgliteVersion(): string {
 let template: Promise<Blob> | undefined;
 const idle: PGlite[] = [];
 
-// The migrated data directory, cached as a tarball on disk so each vitest worker process loads it
-// (~0.3 s) instead of running initdb plus the migrations (~2-5 s on a busy machine). Keyed by the
-// migrations' hash and the PGlite version.
+// The migrated data directory, cached as a tarball on disk so each vitest worker process loads it instead
+// of running initdb plus the migrations, which is several times slower. Keyed by the migrations' hash and
+// the PGlite version.
 const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/latchkey-db/', import.meta.url));
 
 async function buildTemplate(): Promise<Blob> {
@@ -89,8 +89,8 @@ export async function acquirePglite(): Promise<PGlite> {
 
 /**
  * Empties the instance (every table truncated, sequences restarted, listeners of `channels` removed,
- * session state discarded) and keeps it for the next {@link acquirePglite}: reloading a data directory
- * costs ~0.3-1 s per test on a busy machine, a TRUNCATE a few milliseconds. An instance that was closed,
+ * session state discarded) and keeps it for the next {@link acquirePglite}: reloading a data directory for
+ * every test costs far more than a TRUNCATE. An instance that was closed,
  * or whose schema a test changed, is closed instead of reused.
  */
 export async function releasePglite(client: PGlite, channels: Iterable<string>): Promise<void> {

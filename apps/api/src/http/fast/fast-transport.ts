@@ -66,7 +66,7 @@ export interface FastTransportOptions<TRouter extends AnyTRPCRouter> {
   basePath: string;
   /** As tRPC's `maxBatchSize`: a batch of more calls is one BAD_REQUEST. */
   maxBatchSize: number;
-  /** Must not throw (house rule 4); if it does, the answer is tRPC's (an error with no path). */
+  /** Must not throw (context.ts records a bad token instead); if it does, the answer is tRPC's (no path). */
   createContext: (request: IncomingMessage, response: ServerResponse) => Promise<inferRouterContext<TRouter>>;
   responseMeta?: (options: FastTransportResponseMetaOptions<inferRouterContext<TRouter>>) => ResponseMeta;
   onError?: (options: FastTransportErrorOptions<inferRouterContext<TRouter>>) => void;

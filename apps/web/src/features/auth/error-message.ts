@@ -1,4 +1,4 @@
-// Turns an API failure into a sentence a person can act on (CONTRACT.md, Errors). The API's own message is
+// Turns an API failure into a sentence a person can act on (apps/api/README.md, Errors). The API's own message is
 // used where it is already meant for people: the password policy's reason.
 import { describeApiError } from '@latchkey/client';
 
