@@ -324,8 +324,18 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     transport,
     signup: async (credentials) =>
       acceptSession(await rawApi.auth.signup.mutate({ ...credentials, ...refreshTransportInput })).user,
-    login: async (credentials) =>
-      acceptSession(await rawApi.auth.login.mutate({ ...credentials, ...refreshTransportInput })).user,
+    login: async (credentials) => {
+      // Body transport only: a browser's device token travels in its httpOnly cookie (see token-store.ts).
+      const deviceToken = transport === 'body' ? store.readDeviceToken(credentials.username) : null;
+      const session = await rawApi.auth.login.mutate({
+        ...credentials,
+        ...refreshTransportInput,
+        ...(deviceToken === null ? {} : { deviceToken }),
+      });
+      if (session.deviceToken !== undefined)
+        store.writeDeviceToken(session.user.username, session.deviceToken);
+      return acceptSession(session).user;
+    },
     logout: async () => {
       const current = store.read();
       let revokedOnServer = false;
