@@ -83,8 +83,8 @@ export interface LatchkeyClient {
    */
   logout(): Promise<{ revokedOnServer: boolean }>;
   /**
-   * Revokes every session of the user (this one included); returns how many were revoked. The API leaves the
-   * refresh cookie in place (it cannot tell whose it is); its session, being one of them, is revoked.
+   * Revokes every session of the user (this one included); returns how many were revoked. The API clears the
+   * refresh cookie when its session is one of them, and leaves a cookie of another account alone.
    */
   logoutAll(): Promise<number>;
   /** Asks the server who is signed in (and updates the stored user). */
