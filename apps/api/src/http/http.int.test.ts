@@ -278,6 +278,15 @@ describe('auth.logoutAll and the refresh cookie', () => {
     );
   });
 
+  it('leaves two refresh cookies (one planted) alone, and still revokes every session', async () => {
+    const { cookie, accessToken } = await signupWithCookie();
+    const response = await logoutAll(accessToken, `${cookie}; latchkey-refresh=lkr_${'B'.repeat(43)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    const me = await fetch(`${api.trpcUrl}/auth.me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(((await me.json()) as WireError).error.data.reason).toBe('REVOKED');
+  });
+
   it('leaves a cookie that names no session alone, and still revokes every session', async () => {
     const { accessToken } = await signupWithCookie();
     const response = await logoutAll(accessToken, `latchkey-refresh=lkr_${'A'.repeat(43)}`);

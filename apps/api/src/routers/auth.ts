@@ -84,9 +84,11 @@ export const authRouter = router({
 
   // The cookie is cleared only when its token names one of the sessions this call revoked: clearing it on the
   // word of an access token alone would let a script with its own account's token make the browser forget
-  // another account's live cookie. A cookie of this user is checked settable before anything is revoked.
+  // another account's live cookie. A cookie of this user is checked settable before anything is revoked. Two
+  // refresh cookies (one planted) are both left alone: which is real is unknown, and the revocation must not
+  // be blocked by them.
   logoutAll: protectedProcedure.mutation(async ({ ctx }) => {
-    const cookieOwner = await refreshTokenOwner(ctx.app, ctx.refreshCookie.read());
+    const cookieOwner = await refreshTokenOwner(ctx.app, ctx.refreshCookie.readIfSingle());
     if (cookieOwner?.userId === ctx.token.userId) ctx.refreshCookie.assertSettable('auth.logoutAll');
     const revoked = await logoutAll(ctx.app, ctx.token, clientOf(ctx));
     if (cookieOwner !== null && revoked.includes(cookieOwner.sessionId)) ctx.refreshCookie.clear();
