@@ -29,6 +29,7 @@ function memoryJar(): RefreshCookieJar & { value: string | null } {
   const jar = {
     value: null as string | null,
     read: () => jar.value,
+    readIfSingle: () => jar.value,
     set: (token: string) => {
       jar.value = token;
     },

@@ -83,8 +83,8 @@ export interface LatchkeyClient {
    */
   logout(): Promise<{ revokedOnServer: boolean }>;
   /**
-   * Revokes every session of the user (this one included); returns how many were revoked. The API leaves the
-   * refresh cookie in place (it cannot tell whose it is); its session, being one of them, is revoked.
+   * Revokes every session of the user (this one included); returns how many were revoked. The API clears the
+   * refresh cookie when its session is one of them, and leaves a cookie of another account alone.
    */
   logoutAll(): Promise<number>;
   /** Asks the server who is signed in (and updates the stored user). */
@@ -324,8 +324,18 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     transport,
     signup: async (credentials) =>
       acceptSession(await rawApi.auth.signup.mutate({ ...credentials, ...refreshTransportInput })).user,
-    login: async (credentials) =>
-      acceptSession(await rawApi.auth.login.mutate({ ...credentials, ...refreshTransportInput })).user,
+    login: async (credentials) => {
+      // Body transport only: a browser's device token travels in its httpOnly cookie (see token-store.ts).
+      const deviceToken = transport === 'body' ? store.readDeviceToken(credentials.username) : null;
+      const session = await rawApi.auth.login.mutate({
+        ...credentials,
+        ...refreshTransportInput,
+        ...(deviceToken === null ? {} : { deviceToken }),
+      });
+      if (session.deviceToken !== undefined)
+        store.writeDeviceToken(session.user.username, session.deviceToken);
+      return acceptSession(session).user;
+    },
     logout: async () => {
       const current = store.read();
       let revokedOnServer = false;

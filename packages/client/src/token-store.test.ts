@@ -62,7 +62,30 @@ describe.each(stores)('%s store', (_name, create) => {
   });
 });
 
+describe('memory store', () => {
+  it('keeps a device token per username, case-insensitively, through clear()', () => {
+    const store = createMemoryTokenStore();
+    store.write(session);
+    store.writeDeviceToken('Ada', 'lkd1.ada');
+    store.writeDeviceToken('grace', 'lkd1.grace');
+    store.clear();
+    expect(store.read()).toBeNull();
+    expect(store.readDeviceToken('ada')).toBe('lkd1.ada');
+    expect(store.readDeviceToken('GRACE')).toBe('lkd1.grace');
+    expect(store.readDeviceToken('linus')).toBeNull();
+  });
+});
+
 describe('web storage store', () => {
+  it('never persists a device token: the browser keeps it in the httpOnly device cookie', () => {
+    const storage = new MapStorage();
+    const store = createWebStorageTokenStore('localStorage', storage);
+    store.write(session);
+    store.writeDeviceToken('ada', 'lkd1.secret-device-token');
+    expect(storage.getItem(SESSION_STORAGE_KEY)).not.toContain('lkd1.secret-device-token');
+    expect(store.readDeviceToken('ada')).toBeNull();
+  });
+
   it('never persists a refresh token, even when handed one', () => {
     const storage = new MapStorage();
     const store = createWebStorageTokenStore('localStorage', storage);

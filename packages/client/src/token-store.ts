@@ -7,6 +7,12 @@
  *
  * A browser's refresh token lives in the httpOnly cookie and never reaches these stores; web-storage stores
  * drop a refresh token even if one is handed to them, so a script on the page can never steal one.
+ *
+ * A store also keeps the device token `auth.login` hands a body-transport client, per username, and gives it
+ * back on the next login so that device is counted apart from strangers who spend the account's lock-out. It
+ * is not a credential for a session (it opens nothing without the password), so it outlives `clear()`: a
+ * logged-out device is still one that logged in before. It is kept where the refresh token is: in memory for
+ * the memory store, never in web storage (a browser has the httpOnly device cookie, out of any script's reach).
  */
 import type { StoredSession, User } from './session.js';
 
@@ -20,6 +26,9 @@ export interface TokenStore {
   read(): StoredSession | null;
   write(session: StoredSession): void;
   clear(): void;
+  /** The device token last issued for `username` (compared case-insensitively, as the API does), or null. */
+  readDeviceToken(username: string): string | null;
+  writeDeviceToken(username: string, deviceToken: string): void;
 }
 
 /** The part of the Web Storage API the stores use (localStorage, sessionStorage, or any look-alike). */
@@ -40,6 +49,7 @@ export const SESSION_STORAGE_KEY = 'latchkey.session';
  */
 export function createMemoryTokenStore(): TokenStore {
   let session: StoredSession | null = null;
+  const deviceTokens = new Map<string, string>();
   return {
     mode: 'memory',
     read: () => session,
@@ -48,6 +58,10 @@ export function createMemoryTokenStore(): TokenStore {
     },
     clear: () => {
       session = null;
+    },
+    readDeviceToken: (username) => deviceTokens.get(deviceTokenKey(username)) ?? null,
+    writeDeviceToken: (username, deviceToken) => {
+      deviceTokens.set(deviceTokenKey(username), deviceToken);
     },
   };
 }
@@ -77,6 +91,9 @@ export function createWebStorageTokenStore(
     clear: () => {
       storage.removeItem(key);
     },
+    // Like the refresh token, never written here: the browser's device cookie does this job unseen by scripts.
+    readDeviceToken: () => null,
+    writeDeviceToken: () => undefined,
   };
 }
 
@@ -90,6 +107,11 @@ export function createTokenStore(mode: StorageMode): TokenStore {
   const storage = (globalThis as Partial<Record<StorageMode, KeyValueStorage>>)[mode];
   if (storage === undefined) throw new Error(`${mode} is not available in this environment`);
   return createWebStorageTokenStore(mode, storage);
+}
+
+// The API counts usernames case-insensitively (NFKC, lower case): "Ada" and "ada" are one account.
+function deviceTokenKey(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
 }
 
 /** Parses what a web-storage store wrote; null for anything else. */

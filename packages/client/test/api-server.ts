@@ -14,7 +14,11 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { accessTokenTtlSeconds: number }): Promise<TestApi> {
+export async function startTestApi(options: {
+  accessTokenTtlSeconds: number;
+  /** More API environment, e.g. rate limits and TRUST_PROXY for the lock-out tests. */
+  env?: Readonly<Record<string, string>>;
+}): Promise<TestApi> {
   const testDatabase = await createTestDatabase();
   let offsetMs = 0;
   let jumpMs = 0;
@@ -29,6 +33,7 @@ export async function startTestApi(options: { accessTokenTtlSeconds: number }): 
       ACCESS_TOKEN_TTL: String(options.accessTokenTtlSeconds),
       LOG_LEVEL: 'silent',
       HTTP_TRANSPORT: apiTransport,
+      ...options.env,
     },
     { now },
   );

@@ -309,3 +309,53 @@ describe('several clients of one origin (BroadcastChannel)', () => {
     expect(tabA.count('auth.refresh') + tabB.count('auth.refresh')).toBe(1);
   });
 });
+
+describe('the device token (lock-out)', () => {
+  // The API's production defaults for the counters a stranger can reach; TRUST_PROXY so each stranger's guess
+  // comes from its own address, as a botnet's would.
+  let lockoutApi: TestApi;
+  beforeAll(async () => {
+    lockoutApi = await startTestApi({
+      accessTokenTtlSeconds: 60,
+      env: { RATE_LIMIT_LOGIN_PER_ACCOUNT: '10/15m', RATE_LIMIT_LOGIN_PER_DEVICE: '3/15m', TRUST_PROXY: '1' },
+    });
+  });
+  afterAll(() => lockoutApi.close());
+
+  /** `count` wrong passwords for `name`, each from its own forwarded address; returns the HTTP statuses. */
+  async function strangerGuesses(name: string, count: number): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < count; attempt += 1) {
+      const response = await fetch(`${lockoutApi.trpcUrl}/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${attempt + 1}` },
+        body: JSON.stringify({ username: name, password: `stranger guess number ${attempt}` }),
+      });
+      statuses.push(response.status);
+    }
+    return statuses;
+  }
+
+  it('logs in after strangers spent the lock-out when it logged in before; a client that never did is refused', async () => {
+    const name = username();
+    const { client: owner } = newClient({ url: lockoutApi.trpcUrl });
+    await owner.signup({ username: name, password: PASSWORD });
+    await owner.logout();
+    // Typed as the user did, in other case: the API counts usernames case-insensitively.
+    await owner.login({ username: name.toUpperCase(), password: PASSWORD });
+    await owner.logout();
+    expect(owner.store.readDeviceToken(name)).toMatch(/^lkd1\./);
+
+    expect(await strangerGuesses(name, 11)).toEqual([...Array<number>(10).fill(401), 429]);
+
+    await expect(owner.login({ username: name, password: PASSWORD })).resolves.toMatchObject({
+      username: name,
+    });
+    const stranger = newClient({ url: lockoutApi.trpcUrl }).client;
+    const refused = await stranger
+      .login({ username: name, password: PASSWORD })
+      .catch((caught: unknown) => caught);
+    expect(describeApiError(refused)).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect(stranger.store.read()).toBeNull();
+  });
+});

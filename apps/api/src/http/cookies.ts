@@ -8,6 +8,11 @@ import { ApiError } from '../errors.js';
 export interface RefreshCookieJar {
   /** The refresh token the browser sent, or null. Throws CSRF_REJECTED when the request carries two. */
   read(): string | null;
+  /**
+   * The refresh token when the request carries exactly one refresh cookie; null for none or two, never throws.
+   * For a call that only decides whether to clear the cookie: a planted second cookie must not block it.
+   */
+  readIfSingle(): string | null;
   /** Sets the cookie: httpOnly, SameSite=Strict, expiring with the session's idle expiry. */
   set(token: string, expiresAt: Date): void;
   /** Tells the browser to drop the cookie. */
@@ -63,6 +68,12 @@ export function createRefreshCookieJar(
         throw new ApiError('CSRF_REJECTED', {
           message: 'More than one refresh cookie came with the request',
         });
+      const value = parseCookie(header)[config.name];
+      return value === undefined || value === '' ? null : value;
+    },
+    readIfSingle(): string | null {
+      const header = request.headers.cookie;
+      if (header === undefined || countCookies(header, config.name) !== 1) return null;
       const value = parseCookie(header)[config.name];
       return value === undefined || value === '' ? null : value;
     },

@@ -248,6 +248,55 @@ describe('the refresh cookie', () => {
   });
 });
 
+describe('auth.logoutAll and the refresh cookie', () => {
+  const logoutAll = (accessToken: string, cookie: string): Promise<Response> =>
+    post(api, 'auth.logoutAll', undefined, {
+      authorization: `Bearer ${accessToken}`,
+      cookie,
+      origin: TEST_ORIGIN,
+    });
+
+  it('clears the cookie when its session is one it revoked: the browser keeps no dead cookie', async () => {
+    const { cookie, accessToken } = await signupWithCookie();
+    const response = await logoutAll(accessToken, cookie);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { result: { data: unknown } }).result.data).toEqual({ revoked: 1 });
+    expect(response.headers.getSetCookie()).toEqual([
+      stringMatching(/^latchkey-refresh=; .*Expires=Thu, 01 Jan 1970/),
+    ]);
+  });
+
+  it("leaves another account's cookie alone: a script with its own token cannot make the browser drop it", async () => {
+    const victim = await signupWithCookie();
+    const attacker = await signupWithCookie();
+    const response = await logoutAll(attacker.accessToken, victim.cookie);
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    // The victim's session lives on, and its cookie still refreshes.
+    expect((await post(api, 'auth.refresh', {}, { cookie: victim.cookie, origin: TEST_ORIGIN })).status).toBe(
+      200,
+    );
+  });
+
+  it('leaves two refresh cookies (one planted) alone, and still revokes every session', async () => {
+    const { cookie, accessToken } = await signupWithCookie();
+    const response = await logoutAll(accessToken, `${cookie}; latchkey-refresh=lkr_${'B'.repeat(43)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    const me = await fetch(`${api.trpcUrl}/auth.me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(((await me.json()) as WireError).error.data.reason).toBe('REVOKED');
+  });
+
+  it('leaves a cookie that names no session alone, and still revokes every session', async () => {
+    const { accessToken } = await signupWithCookie();
+    const response = await logoutAll(accessToken, `latchkey-refresh=lkr_${'A'.repeat(43)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    const me = await fetch(`${api.trpcUrl}/auth.me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(((await me.json()) as WireError).error.data.reason).toBe('REVOKED');
+  });
+});
+
 describe('request limits', () => {
   it('refuses a body over BODY_LIMIT_BYTES with 413, declared or streamed', async () => {
     const big = JSON.stringify({ username: 'a'.repeat(5000), password: GOOD_PASSWORD });

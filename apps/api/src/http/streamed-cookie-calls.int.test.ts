@@ -131,6 +131,25 @@ describe.each(['fast', 'official'] as const)('on the %s transport', (transport) 
     expect(await api.repositories.sessions.findActiveById(victim.sessionId, api.clock.now())).not.toBeNull();
   });
 
+  it('refuses a streamed logoutAll that would clear its own cookie, before revoking anything', async () => {
+    const owner = await browserSession();
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        httpBatchStreamLink({
+          url: api.trpcUrl,
+          headers: () => ({
+            origin: TEST_ORIGIN,
+            cookie: owner.cookie,
+            authorization: `Bearer ${owner.accessToken}`,
+          }),
+        }),
+      ],
+    });
+    const error = await streamFailure(client.auth.logoutAll.mutate());
+    expect(error.message).toMatch(STREAM_REFUSAL);
+    expect(await api.repositories.sessions.findActiveById(owner.sessionId, api.clock.now())).not.toBeNull();
+  });
+
   it('serves streamed calls that need no cookie: login and refresh with the token in the body', async () => {
     const username = uniqueUsername('stream');
     const client = streamClient();

@@ -5,7 +5,7 @@ import { changePassword } from '../services/change-password.js';
 import { authSettings, describeToken } from '../services/describe.js';
 import type { ClientInfo } from '../services/client-info.js';
 import { login } from '../services/login.js';
-import { logout, logoutAll } from '../services/logout.js';
+import { logout, logoutAll, refreshTokenOwner } from '../services/logout.js';
 import { refresh } from '../services/refresh.js';
 import { revokeOwnSession } from '../services/revoke-session.js';
 import { toPublicUser } from '../services/session.js';
@@ -82,12 +82,17 @@ export const authRouter = router({
       return { ok: true as const };
     }),
 
-  // The cookie is left as it is: which session it belongs to is not known here, and clearing it on the word of
-  // an access token would let a script with its own account's token make the browser forget a live cookie. If
-  // it was one of this user's sessions it is revoked now, and its next refresh answers REVOKED.
+  // The cookie is cleared only when its token names one of the sessions this call revoked: clearing it on the
+  // word of an access token alone would let a script with its own account's token make the browser forget
+  // another account's live cookie. A cookie of this user is checked settable before anything is revoked. Two
+  // refresh cookies (one planted) are both left alone: which is real is unknown, and the revocation must not
+  // be blocked by them.
   logoutAll: protectedProcedure.mutation(async ({ ctx }) => {
+    const cookieOwner = await refreshTokenOwner(ctx.app, ctx.refreshCookie.readIfSingle());
+    if (cookieOwner?.userId === ctx.token.userId) ctx.refreshCookie.assertSettable('auth.logoutAll');
     const revoked = await logoutAll(ctx.app, ctx.token, clientOf(ctx));
-    return { revoked };
+    if (cookieOwner !== null && revoked.includes(cookieOwner.sessionId)) ctx.refreshCookie.clear();
+    return { revoked: revoked.length };
   }),
 
   /** What this server enforces: token lifetimes, the fresh-login window, the password rules. */

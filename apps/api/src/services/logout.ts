@@ -1,4 +1,5 @@
 import { hashRefreshToken, isWellFormedRefreshToken, type VerifiedAccessToken } from '@latchkey/auth';
+import type { SessionOwner } from '@latchkey/db';
 import type { App } from '../app.js';
 import { ApiError } from '../errors.js';
 import { recordAudit } from './audit.js';
@@ -30,8 +31,21 @@ export async function logout(
   }
 }
 
-/** Ends every session of the user, the current one included; returns how many were live. */
-export async function logoutAll(app: App, token: VerifiedAccessToken, client: ClientInfo): Promise<number> {
+/**
+ * The session and user a refresh token was issued to (current or an earlier one of its chain), revoked or not;
+ * null for a malformed or unknown token.
+ */
+export async function refreshTokenOwner(app: App, refreshToken: string | null): Promise<SessionOwner | null> {
+  if (refreshToken === null || !isWellFormedRefreshToken(refreshToken)) return null;
+  return app.repositories.sessions.findOwnerByRefreshHash(hashRefreshToken(refreshToken));
+}
+
+/** Ends every session of the user, the current one included; returns the ids of those that were live. */
+export async function logoutAll(
+  app: App,
+  token: VerifiedAccessToken,
+  client: ClientInfo,
+): Promise<readonly string[]> {
   const revoked = await app.revocations.revokeUserSessions({ userId: token.userId, reason: 'logout-all' });
   await recordAudit(app, {
     type: 'logout.all',
@@ -40,5 +54,5 @@ export async function logoutAll(app: App, token: VerifiedAccessToken, client: Cl
     client,
     detail: { revoked: revoked.length },
   });
-  return revoked.length;
+  return revoked;
 }

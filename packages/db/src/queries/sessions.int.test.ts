@@ -454,6 +454,25 @@ describe('sessions.revokeByRefreshHash', () => {
   });
 });
 
+describe('sessions.findOwnerByRefreshHash', () => {
+  it('names the session and user of any token of its chain, revoked or not, and null for an unknown hash', async () => {
+    const { session, hash } = await login(ada);
+    const current = tokenHash();
+    expect((await rotate(hash, at(1), current)).kind).toBe('rotated');
+    const bobs = await login(bob);
+    const owner = { sessionId: session.id, userId: ada.id };
+    expect(await repos.sessions.findOwnerByRefreshHash(hash)).toEqual(owner);
+    expect(await repos.sessions.findOwnerByRefreshHash(current)).toEqual(owner);
+    expect(await repos.sessions.findOwnerByRefreshHash(bobs.hash)).toEqual({
+      sessionId: bobs.session.id,
+      userId: bob.id,
+    });
+    await repos.sessions.revokeAllForUser({ userId: ada.id, reason: 'logout-all', now: at(2) });
+    expect(await repos.sessions.findOwnerByRefreshHash(current)).toEqual(owner);
+    expect(await repos.sessions.findOwnerByRefreshHash(tokenHash())).toBeNull();
+  });
+});
+
 describe('sessions.revokeAllForUser', () => {
   it('revokes every live session of the user except the one kept, and returns their ids', async () => {
     const keep = await login(ada);

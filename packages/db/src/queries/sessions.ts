@@ -96,6 +96,11 @@ export interface SessionsRepository {
    * if it is not revoked yet. Null when the hash is unknown or the session was already revoked.
    */
   revokeByRefreshHash(hash: string, reason: string, now: Date): Promise<SessionOwner | null>;
+  /**
+   * The session that issued the token with this hash (current or any earlier one of its chain) and its user,
+   * revoked or not; null when the hash is unknown. Lets a caller tell whose session a presented token names.
+   */
+  findOwnerByRefreshHash(hash: string): Promise<SessionOwner | null>;
   /** Revokes every not-yet-revoked session of the user (but `exceptSessionId`); returns their ids. */
   revokeAllForUser(input: {
     userId: string;
@@ -329,6 +334,15 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
         )
         .returning({ sessionId: sessions.id, userId: sessions.userId });
       return revoked ?? null;
+    },
+
+    async findOwnerByRefreshHash(hash) {
+      const [owner] = await orm
+        .select({ sessionId: sessions.id, userId: sessions.userId })
+        .from(refreshTokens)
+        .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+        .where(eq(refreshTokens.tokenHash, hash));
+      return owner ?? null;
     },
 
     async revokeAllForUser({ userId, reason, now, exceptSessionId }) {
