@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 
-/** The `reason` the API puts on auth failures (CONTRACT.md, Errors; `CSRF` comes with FORBIDDEN). */
+/** The `reason` the API puts on auth failures (apps/api/README.md, Errors; `CSRF` comes with FORBIDDEN). */
 export type ApiErrorReason =
   'MISSING' | 'EXPIRED' | 'INVALID' | 'REVOKED' | 'CREDENTIALS' | 'FRESH_LOGIN_REQUIRED' | 'CSRF';
 
