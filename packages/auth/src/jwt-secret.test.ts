@@ -72,6 +72,19 @@ describe('parseJwtSecret', () => {
       'common word',
     ],
     ['a keyboard walk', 'QwertyuiopAsdfghjklZxcvbnm1234567890Qaz_Wsx', 'SECRET_COMMON_WORD', 'common word'],
+    // The word search reaches the last character, and a word-like common password has 4 letters or more.
+    [
+      'a common password at the very end',
+      'Xq7Rk2Pm9Tz4Wb6Nc8Vd1Hs3Jf5Lg0Ya_qQfootball',
+      'SECRET_COMMON_WORD',
+      'common word',
+    ],
+    [
+      'a common password of exactly four letters',
+      'Xq7Rk2Pm9Tz4Wb6Nc8Vd1Hs3Jf5Lg0Ya_qQabcd1234',
+      'SECRET_COMMON_WORD',
+      'common word',
+    ],
     ['64 times "a" (hex)', 'a'.repeat(64), 'SECRET_REPEATED_CHARACTER', 'more than a third'],
     [
       'mostly one character',
@@ -140,6 +153,17 @@ describe('parseJwtSecret', () => {
   it('accepts exactly 32 bytes, as 43 base64url or 64 hex characters in either case', () => {
     const hex = 'a3f1c9e2b7d4a608c3e9f1b2a7d5c4e8b9f2c0e3d8a7b615c4e0f2b3a8d6c5e7';
     for (const secret of [good, hex, hex.toUpperCase()]) {
+      expect(parseJwtSecret(secret)).toEqual(new TextEncoder().encode(secret));
+    }
+  });
+
+  it('accepts a common password with fewer than four letters inside a random secret, as random hex would hold one', () => {
+    // "lol12345" (3 letters) and "11223344" (none) are on the common-password list; 8-digit strings turn up in
+    // random hex by chance, so only word-like entries count.
+    for (const secret of [
+      'Xq7Rk2Pm9Tz4Wb6Nc8Vd1Hs3Jf5Lg0Ya_qQlol12345',
+      'Xq7Rk2Pm9Tz4Wb6Nc8Vd1Hs3Jf5Lg0Ya_qQ11223344',
+    ]) {
       expect(parseJwtSecret(secret)).toEqual(new TextEncoder().encode(secret));
     }
   });
