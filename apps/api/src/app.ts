@@ -14,6 +14,7 @@ import { loadSigningKeys } from './keys/signing-keys.js';
 import { createRevocationService, type RevocationService } from './revocation/revocation-service.js';
 import { createDeviceTokens, type DeviceTokens } from './services/device-token.js';
 import { createAuthRateLimits, type AuthRateLimits } from './services/rate-limits.js';
+import { createUserCache, type UserCache } from './user-cache/user-cache.js';
 
 // RFC 8725 section 3.10 / the verifier's default: 30 s of clock tolerance between instances.
 export const ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
@@ -25,6 +26,8 @@ export interface App {
   accessTokens: AccessTokenService;
   passwords: PasswordHasher;
   revocations: RevocationService;
+  /** The users protected calls ask about, kept exact by NOTIFY (src/user-cache/). */
+  users: UserCache;
   rateLimits: AuthRateLimits;
   deviceTokens: DeviceTokens;
   logger: Logger;
@@ -65,6 +68,13 @@ export async function createApp(options: {
     accessTokens,
     passwords: options.passwords ?? createPasswordHasher(),
     revocations,
+    users: createUserCache({
+      database,
+      repositories,
+      logger,
+      maxEntries: config.userCacheMaxEntries,
+      pollIntervalMs: config.revocationPollIntervalMs,
+    }),
     rateLimits: createAuthRateLimits(database, { rules: config.rateLimits, deviceTokens }),
     deviceTokens,
     logger,

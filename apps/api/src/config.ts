@@ -44,6 +44,8 @@ export interface ApiConfig {
   jsonMaxDepth: number;
   /** How often the revocation set re-reads the database for revocations a lost NOTIFY did not bring. */
   revocationPollIntervalMs: number;
+  /** How many users the in-memory user cache holds before it evicts the least recently used. */
+  userCacheMaxEntries: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How /trpc is served (HTTP_TRANSPORT): the fast transport with tRPC's adapter behind it, or that adapter alone. */
   transport: 'fast' | 'official';
@@ -131,6 +133,7 @@ export function loadConfig(
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     jsonMaxDepth: env.JSON_MAX_DEPTH,
     revocationPollIntervalMs: env.REVOCATION_POLL_INTERVAL_MS,
+    userCacheMaxEntries: env.USER_CACHE_MAX_ENTRIES,
     logLevel: env.LOG_LEVEL,
     transport: env.HTTP_TRANSPORT,
     now: options.now ?? ((): Date => new Date()),

@@ -97,6 +97,9 @@ export const envSchema = z
     JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
     // How often each instance re-reads the revocations a lost NOTIFY did not bring (src/revocation/).
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    // How many users each instance keeps in memory for protected calls (src/user-cache/); the least recently
+    // used is evicted past it. Changes whose NOTIFY was lost are re-read every REVOCATION_POLL_INTERVAL_MS.
+    USER_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // How /trpc is served: `fast` (src/http/fast/, falls back to tRPC's adapter for what it does not implement)
     // or `official` (tRPC's standalone adapter for everything).

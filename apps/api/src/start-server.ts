@@ -48,6 +48,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
       ...(options.passwords === undefined ? {} : { passwords: options.passwords }),
     });
     await app.revocations.start();
+    await app.users.start();
     const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, createRequestListener(app));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -69,6 +70,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
           server.closeAllConnections();
         });
         await app.revocations.stop();
+        await app.users.stop();
         if (ownsDatabase) await database.close();
       },
     };

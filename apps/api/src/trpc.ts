@@ -74,11 +74,12 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
 });
 
 /**
- * Role `admin`. The role is read from the database rather than trusted from the token: admin calls are rare,
- * and a demoted admin must lose access at once, not when their access token expires.
+ * Role `admin`. The role is read from the user cache (src/user-cache/: the committed row, dropped on every
+ * instance when it changes) rather than trusted from the token: a demoted admin must lose access at once, not
+ * when their access token expires.
  */
 export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
-  const user = await ctx.app.repositories.users.findById(ctx.token.userId);
+  const user = await ctx.app.users.get(ctx.token.userId);
   if (user?.role !== 'admin' || user.disabledAt !== null) throw new ApiError('ROLE_TOO_LOW');
   return next({ ctx: { ...ctx, admin: user } });
 });

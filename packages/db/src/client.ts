@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import type { Database, QueryObserver } from './database.js';
 import { openPglite } from './pglite-database.js';
 import { openPostgres } from './postgres-database.js';
 
@@ -10,6 +10,8 @@ export interface CreateDbOptions {
   dataDir?: string;
   /** postgres.js pool size (server only). */
   maxConnections?: number;
+  /** Sees the SQL of every statement the ORM sends (server only; tests count database work with it). */
+  onQuery?: QueryObserver;
 }
 
 /**
@@ -23,10 +25,10 @@ export interface CreateDbOptions {
  */
 export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
   if (options.url !== undefined && options.url !== '') {
-    return openPostgres(
-      options.url,
-      options.maxConnections === undefined ? {} : { max: options.maxConnections },
-    );
+    return openPostgres(options.url, {
+      ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
+      ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
+    });
   }
   return openPglite(options.dataDir);
 }

@@ -7,6 +7,17 @@ export type LatchkeyOrm = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** Which engine a {@link Database} runs on. */
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/**
+ * Called with the SQL text of every statement the ORM sends (the repositories' and rate-limiter-flexible's),
+ * before it runs: how tests count the database work of a call. Transaction BEGIN/COMMIT are not included.
+ */
+export type QueryObserver = (sql: string) => void;
+
+/** Drizzle's logger hook, which it calls for every statement, prepared or not, on both drivers. */
+export function queryLogger(onQuery: QueryObserver | undefined): { logQuery(sql: string): void } | undefined {
+  return onQuery === undefined ? undefined : { logQuery: (sql) => onQuery(sql) };
+}
+
 export interface ListenOptions {
   /** Called each time the LISTEN is in place again after its connection was lost (not the first time). */
   onReconnect?: () => void;

@@ -1,5 +1,5 @@
 export { createDb, type CreateDbOptions } from './client.js';
-export type { Database, DatabaseKind, LatchkeyOrm, ListenOptions } from './database.js';
+export type { Database, DatabaseKind, LatchkeyOrm, ListenOptions, QueryObserver } from './database.js';
 export {
   databaseErrorSummary,
   isDatabaseError,
@@ -27,6 +27,9 @@ export type {
   ChangePasswordInput,
   DisabledUser,
   NewUserInput,
+  UserChangeBatch,
+  UserChangeCursor,
+  UserProfile,
   UsersRepository,
 } from './queries/users.js';
 export * from './schema/index.js';

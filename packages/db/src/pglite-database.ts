@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { assertChannelName } from './channel-name.js';
-import type { Database } from './database.js';
+import { queryLogger, type Database, type QueryObserver } from './database.js';
 import { migratePglite } from './migrate.js';
 import * as schema from './schema/index.js';
 
@@ -10,8 +10,9 @@ import * as schema from './schema/index.js';
  * Wraps an open PGlite instance. PGlite is one in-process connection: transactions are serialised by
  * PGlite itself, and LISTEN/NOTIFY reach listeners of this same instance only.
  */
-export function pgliteDatabase(client: PGlite): Database {
-  const orm = drizzle({ client, schema });
+export function pgliteDatabase(client: PGlite, options: { onQuery?: QueryObserver } = {}): Database {
+  const logger = queryLogger(options.onQuery);
+  const orm = drizzle({ client, schema, ...(logger === undefined ? {} : { logger }) });
   return {
     kind: 'pglite',
     orm,

@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { assertChannelName } from './channel-name.js';
-import type { Database } from './database.js';
+import { queryLogger, type Database, type QueryObserver } from './database.js';
 import { migratePostgres } from './migrate.js';
 import * as schema from './schema/index.js';
 
@@ -9,6 +9,8 @@ import * as schema from './schema/index.js';
 export interface PostgresPoolOptions {
   /** Pool size per process; several stateless API instances share one server, so keep it modest. */
   max?: number;
+  /** Sees every statement the ORM sends (tests count them). */
+  onQuery?: QueryObserver;
 }
 
 const DEFAULT_POOL_SIZE = 10;
@@ -41,7 +43,8 @@ export function openPostgres(url: string, options: PostgresPoolOptions = {}): Da
     onnotice: () => undefined,
     backoff: reconnectBackoff,
   });
-  const orm = drizzle({ client, schema });
+  const logger = queryLogger(options.onQuery);
+  const orm = drizzle({ client, schema, ...(logger === undefined ? {} : { logger }) });
   return {
     kind: 'postgres',
     orm,

@@ -102,7 +102,7 @@ export const authRouter = router({
   token: protectedProcedure.query(({ ctx }) => describeToken(ctx.app, ctx.token)),
 
   me: protectedProcedure.query(async ({ ctx }) => {
-    const user = await ctx.app.repositories.users.findById(ctx.token.userId);
+    const user = await ctx.app.users.get(ctx.token.userId);
     if (user === null) throw new ApiError('SESSION_REVOKED');
     return toPublicUser(user);
   }),

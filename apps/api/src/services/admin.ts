@@ -15,6 +15,8 @@ export async function setRole(
   if (before === null) throw new ApiError('NOT_FOUND', { message: 'No such user' });
   const user = await app.repositories.users.setRole(input.userId, input.role);
   if (user === null) throw new ApiError('NOT_FOUND', { message: 'No such user' });
+  // This instance answers from the new row at once; the others drop theirs on the trigger's NOTIFY.
+  app.users.invalidate(user.id);
   await recordAudit(app, {
     type: 'role.changed',
     userId: user.id,
@@ -33,6 +35,7 @@ export async function disableUser(
 ): Promise<User> {
   const disabled = await app.revocations.disableUser(input.userId, 'user-disabled');
   if (disabled === null) throw new ApiError('NOT_FOUND', { message: 'No such user' });
+  app.users.invalidate(disabled.user.id);
   await recordAudit(app, {
     type: 'user.disabled',
     userId: disabled.user.id,

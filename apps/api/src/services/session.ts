@@ -1,7 +1,7 @@
 // What every flow that logs someone in returns: a new session row with its first refresh token, and an access
 // token bound to it. Also the User shape that goes on the wire.
 import { generateRefreshToken } from '@latchkey/auth';
-import type { User } from '@latchkey/db';
+import type { User, UserProfile } from '@latchkey/db';
 import type { App } from '../app.js';
 import type { ClientInfo } from './client-info.js';
 
@@ -28,7 +28,7 @@ export interface IssuedSession {
   refresh: { token: string; expiresAt: Date } | null;
 }
 
-export function toPublicUser(user: User): PublicUser {
+export function toPublicUser(user: Pick<UserProfile, 'id' | 'username' | 'role' | 'createdAt'>): PublicUser {
   return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt.toISOString() };
 }
 

@@ -314,3 +314,50 @@ describe('users.disable', () => {
     ).toBeNull();
   });
 });
+
+describe('users.readChangesSince and the user-changed trigger', () => {
+  it('finds a user written by any statement after the cursor, and not one written before', async () => {
+    const before = await repos.users.insert({ username: 'before', passwordHash: 'h' });
+    const after = await repos.users.insert({ username: 'after', passwordHash: 'h' });
+    const cursor = await repos.users.changeCursor();
+    // A hand-written UPDATE, as psql or a tool would send it, without going through the repository.
+    await db.database.orm.execute(sql`update users set role = 'admin' where id = ${after!.id}`);
+    const batch = await repos.users.readChangesSince(cursor);
+    expect(batch.userIds).toContain(after!.id);
+    expect(batch.userIds).not.toContain(before!.id);
+    const next = await repos.users.readChangesSince(batch.cursor);
+    expect(next.userIds).not.toContain(before!.id);
+  });
+
+  it('announces every update and delete on latchkey_user_changed with the user id, and no insert', async () => {
+    const heard: string[] = [];
+    const stop = await db.database.listen('latchkey_user_changed', (payload) => heard.push(payload));
+    try {
+      const user = await repos.users.insert({ username: 'heard', passwordHash: 'h' });
+      await repos.users.setRole(user!.id, 'admin');
+      await db.database.orm.execute(sql`delete from users where id = ${user!.id}`);
+      const deadline = Date.now() + 5000;
+      while (heard.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toEqual([user!.id, user!.id]);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('refuses a cursor that is not one', async () => {
+    await expect(repos.users.readChangesSince('1; drop table users')).rejects.toThrow(TypeError);
+  });
+
+  it('reads the profile without the password hash', async () => {
+    const user = await repos.users.insert({ username: 'profile', passwordHash: 'secret-hash' });
+    const profile = await repos.users.findProfileById(user!.id);
+    expect(profile).toEqual({
+      id: user!.id,
+      username: 'profile',
+      role: 'user',
+      disabledAt: null,
+      createdAt: user!.createdAt,
+    });
+    expect(await repos.users.findProfileById('not-a-uuid')).toBeNull();
+  });
+});

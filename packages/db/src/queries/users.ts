@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, ne, sql } from 'drizzle-orm';
 import type { LatchkeyOrm } from '../database.js';
 import { sessions } from '../schema/sessions.js';
 import { users, type User, type UserRole } from '../schema/users.js';
@@ -36,6 +36,22 @@ export interface ChangePasswordInput {
   exceptSessionId?: string;
 }
 
+/** What the API's per-request user checks read (`auth.me`, the admin role): the row without its password hash. */
+export type UserProfile = Pick<User, 'id' | 'username' | 'role' | 'disabledAt' | 'createdAt'>;
+
+/**
+ * Where a reader of user changes stands: a 64-bit transaction id (decimal text) such that every transaction
+ * below it had ended when it was taken, as {@link RevocationCursor} for revocations. Opaque to callers.
+ */
+export type UserChangeCursor = string;
+
+export interface UserChangeBatch {
+  /** Users written (`users.changed_xid`) by a transaction at or after the cursor; possibly some read before. */
+  userIds: string[];
+  /** Pass to the next `readChangesSince` call. */
+  cursor: UserChangeCursor;
+}
+
 /** Accounts: creation with case-insensitive unique names, look-ups, password hash, role and disabling. */
 export interface UsersRepository {
   /** Creates the account, or returns null when the name is taken in any letter case (race-safe). */
@@ -43,6 +59,22 @@ export interface UsersRepository {
   /** Case-insensitive look-up. */
   findByUsername(username: string): Promise<User | null>;
   findById(id: string): Promise<User | null>;
+  /** The user's profile (no password hash), for the API's user cache; null when there is no such user. */
+  findProfileById(id: string): Promise<UserProfile | null>;
+  /** A cursor to read changes from: every user written from now on is in the next `readChangesSince`. */
+  changeCursor(): Promise<UserChangeCursor>;
+  /**
+   * The users written since the call that returned `cursor`, whoever wrote them (the trigger of migration
+   * 0005 stamps every insert and update). The cursor never passes a transaction still running, so a change
+   * that commits late is read by the first call after its commit. Deleted users leave no row to find.
+   *
+   * @example
+   * let cursor = await users.changeCursor();
+   * // later, and again and again:
+   * const batch = await users.readChangesSince(cursor);
+   * cursor = batch.cursor;
+   */
+  readChangesSince(cursor: UserChangeCursor): Promise<UserChangeBatch>;
   /**
    * Stores a new hash whatever the stored one is: for tools and tests. Pass `changedAt` for a real password
    * change (it moves `passwordChangedAt`); omit it for a rehash of the same password. Requests use the
@@ -103,6 +135,37 @@ export function createUsersRepository(orm: LatchkeyOrm): UsersRepository {
     .limit(1)
     .prepare('users_find_by_id');
 
+  const findProfileById = orm
+    .select({
+      id: users.id,
+      username: users.username,
+      role: users.role,
+      disabledAt: users.disabledAt,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('users_find_profile_by_id');
+
+  // The oldest transaction still running, cluster-wide: every transaction below it has committed or aborted.
+  const changeCursor = orm
+    .select({ cursor: sql<string>`pg_snapshot_xmin(snapshot)::text` })
+    .from(sql`pg_current_snapshot() as snapshot`)
+    .prepare('users_change_cursor');
+
+  const listChangedSince = orm
+    .select({ id: users.id })
+    .from(users)
+    .where(gte(users.changedXid, sql`${sql.placeholder('cursor')}::xid8`))
+    .prepare('users_list_changed_since');
+
+  async function readCursor(): Promise<UserChangeCursor> {
+    const [position] = await changeCursor.execute();
+    if (position === undefined) throw new Error('pg_current_snapshot() returned no row');
+    return position.cursor;
+  }
+
   return {
     async insert({ username, passwordHash, role = 'user' }) {
       const [user] = await insertUser.execute({ username, passwordHash, role });
@@ -118,6 +181,23 @@ export function createUsersRepository(orm: LatchkeyOrm): UsersRepository {
       if (!isUuid(id)) return null;
       const [user] = await findById.execute({ id });
       return user ?? null;
+    },
+
+    async findProfileById(id) {
+      if (!isUuid(id)) return null;
+      const [profile] = await findProfileById.execute({ id });
+      return profile ?? null;
+    },
+
+    changeCursor: readCursor,
+
+    async readChangesSince(cursor) {
+      if (!/^\d{1,20}$/.test(cursor)) throw new TypeError('not a user change cursor');
+      // The cursor first, the rows second, as sessions.readRevocations does: every transaction below the new
+      // cursor had ended before the rows are read, so its change is among them (or an earlier call's).
+      const next = await readCursor();
+      const rows = await listChangedSince.execute({ cursor });
+      return { userIds: rows.map((row) => row.id), cursor: next };
     },
 
     async updatePasswordHash(id, passwordHash, options = {}) {

@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { check, customType, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users.js';
-
-/** PostgreSQL's 64-bit transaction id (`xid8`, never wraps around), as decimal text. */
-const xid8 = customType<{ data: string; driverData: string }>({
-  dataType: () => 'xid8',
-});
+import { xid8 } from './xid8.js';
 
 export const sessions = pgTable(
   'sessions',

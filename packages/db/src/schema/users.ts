@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { xid8 } from './xid8.js';
 
 /** The roles a user can hold; `admin` unlocks the admin procedures. */
 export const userRoles = ['user', 'admin'] as const;
@@ -19,11 +20,20 @@ export const users = pgTable(
     // compares tokens or sessions with it. A change instead revokes the other sessions in the same transaction
     // (`changePassword` in queries/users.ts), and the revocation is what ends their tokens.
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    // The transaction that last wrote the row, set by the trigger `users_set_changed_xid` (migration 0005) on
+    // every insert and update, whoever writes it. API instances keep an in-memory user cache
+    // (apps/api/src/user-cache/) and poll it by this id, up to the oldest transaction still running, for
+    // changes whose notification was lost, as they poll revocations by `sessions.revoked_xid`.
+    changedXid: xid8('changed_xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
   },
   (table) => [
     // Case-insensitive uniqueness: "Ada" and "ada" are one account, so one name cannot pass for another.
     // An expression index rather than citext, so the embedded database needs no extension.
     uniqueIndex('users_username_lower_key').on(sql`lower(${table.username})`),
+    // Changes polled by transaction id (see changedXid).
+    index('users_changed_xid_idx').on(table.changedXid),
     check('users_role_check', sql`${table.role} in ('user', 'admin')`),
     check('users_username_not_empty', sql`char_length(${table.username}) > 0`),
     check('users_password_hash_not_empty', sql`char_length(${table.passwordHash}) > 0`),

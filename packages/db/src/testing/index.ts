@@ -1,4 +1,4 @@
-import type { Database } from '../database.js';
+import type { Database, QueryObserver } from '../database.js';
 import { pgliteDatabase } from '../pglite-database.js';
 import { openPostgres } from '../postgres-database.js';
 import { testDatabaseUrl } from './env.js';
@@ -26,10 +26,11 @@ export interface TestDatabase {
  * beforeEach(async () => { db = await createTestDatabase(); });
  * afterEach(() => db.dispose());
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { onQuery?: QueryObserver } = {}): Promise<TestDatabase> {
+  const observed = options.onQuery === undefined ? {} : { onQuery: options.onQuery };
   if (testDatabaseUrl === null) {
     const client = await acquirePglite();
-    const inner = pgliteDatabase(client);
+    const inner = pgliteDatabase(client, observed);
     const channels = new Set<string>();
     const database: Database = {
       ...inner,
@@ -43,7 +44,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = testDatabaseUrl;
   const name = await createDatabaseFromTemplate(adminUrl);
   const url = databaseUrl(adminUrl, name);
-  const database = openPostgres(url, { max: 12 });
+  const database = openPostgres(url, { max: 12, ...observed });
   return {
     database,
     url,

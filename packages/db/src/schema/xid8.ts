@@ -1,0 +1,6 @@
+import { customType } from 'drizzle-orm/pg-core';
+
+/** PostgreSQL's 64-bit transaction id (`xid8`, never wraps around), as decimal text. */
+export const xid8 = customType<{ data: string; driverData: string }>({
+  dataType: () => 'xid8',
+});
