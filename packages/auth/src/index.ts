@@ -50,6 +50,7 @@ export {
   ARGON2_PARALLELISM,
   ARGON2_TIME_COST,
   createPasswordHasher,
+  defaultArgon2Concurrency,
 } from './password.js';
 export type { Argon2Engine, PasswordHasher, PasswordHasherOptions } from './password.js';
 

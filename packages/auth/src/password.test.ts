@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, parseOptions } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 
@@ -8,6 +9,7 @@ import {
   ARGON2_TIME_COST,
   DEFAULT_DUMMY_HASH,
   createPasswordHasher,
+  defaultArgon2Concurrency,
 } from './password.js';
 import { countingArgon2Engine } from './testing/index.js';
 
@@ -249,5 +251,49 @@ describe('defaults', () => {
     ['t = 1', { memoryCostKiB: 8, timeCost: 1, parallelism: 1 }],
   ])('accepts the boundary %s', (_name, parameters) => {
     expect(createPasswordHasher(parameters).parameters).toEqual(parameters);
+  });
+});
+
+describe('the argon2 concurrency bound', () => {
+  it('never runs more than maxConcurrent hashes and verifications at once, and finishes them all', async () => {
+    const engine = countingArgon2Engine();
+    const bounded = createPasswordHasher({ ...TEST_PARAMETERS, engine, maxConcurrent: 2 });
+    const hash = await bounded.hash('correct horse battery staple');
+    engine.reset();
+    const results = await Promise.all([
+      ...Array.from({ length: 6 }, () => bounded.verify(hash, 'correct horse battery staple')),
+      bounded.verify(hash, 'wrong password'),
+      bounded.verifyDummy('anything'),
+      bounded.hash('another password'),
+    ]);
+    // Nine calls, and the dummy hash that non-default parameters make once before their first dummy check.
+    expect(engine.calls).toHaveLength(10);
+    expect(engine.maxInFlight).toBe(2);
+    expect(results.slice(0, 8)).toEqual([true, true, true, true, true, true, false, false]);
+  });
+
+  it('frees its slot when argon2 fails, so a failure cannot wedge the queue', async () => {
+    const bounded = createPasswordHasher({
+      ...TEST_PARAMETERS,
+      maxConcurrent: 1,
+      engine: {
+        hash: () => Promise.reject(new Error('argon2 failed')),
+        verify: () => Promise.reject(new Error('argon2 failed')),
+      },
+    });
+    await expect(bounded.hash('one')).rejects.toThrow('argon2 failed');
+    // A malformed answer from argon2 is a false verification, and the next call still gets the slot.
+    expect(await bounded.verify(DEFAULT_DUMMY_HASH, 'two')).toBe(false);
+    await expect(bounded.hash('three')).rejects.toThrow('argon2 failed');
+  });
+
+  it('leaves one core to the event loop by default, and refuses a bound below one', () => {
+    expect(defaultArgon2Concurrency()).toBe(Math.max(1, availableParallelism() - 1));
+    expect(createPasswordHasher(TEST_PARAMETERS).maxConcurrent).toBe(defaultArgon2Concurrency());
+    for (const maxConcurrent of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createPasswordHasher({ ...TEST_PARAMETERS, maxConcurrent })).toThrow(
+        /argon2 concurrency must be a whole number/,
+      );
+    }
   });
 });

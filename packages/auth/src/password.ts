@@ -14,8 +14,10 @@
  * tell it apart) instead of throwing. A corrupt row then fails like a wrong password (401 CREDENTIALS), never
  * a 500 a caller could trigger; `needsRehash` returns true for it, so callers that want to log corruption can.
  */
+import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, parseOptions, verify as argon2Verify } from '@node-rs/argon2';
 import type { Algorithm, Options as Argon2Options, Version } from '@node-rs/argon2';
+import pLimit from 'p-limit';
 
 import { AuthError, ConfigError } from './errors.js';
 import { exceedsPasswordByteLimit, normalizePassword } from './password-policy.js';
@@ -44,6 +46,17 @@ export const DEFAULT_DUMMY_HASH =
 
 const PHC_PREFIX = '$argon2id$v=19$';
 
+/**
+ * How many argon2 computations run at once by default: one fewer than the cores this process may use, and at
+ * least one. Each one keeps a core busy for its whole run (p=1), so under a flood of logins the rest queue here
+ * rather than on the libuv pool, and one core stays free for the event loop: protected calls, refreshes and
+ * the database driver keep answering while argon2 is saturated. Past the bound, more in flight only makes
+ * every one of them slower and takes the last core too.
+ */
+export function defaultArgon2Concurrency(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 /** The argon2 primitives the hasher calls; `@node-rs/argon2` unless a caller wraps it. */
 export interface Argon2Engine {
   hash(password: string, options: Argon2Options): Promise<string>;
@@ -65,10 +78,15 @@ export interface PasswordHasherOptions {
    * unknown user costs one verification and an oversized password costs none, without timing anything).
    */
   engine?: Argon2Engine;
+  /** The most argon2 computations (hash, verify, dummy) running at once; the rest wait their turn.
+   * {@link defaultArgon2Concurrency} unless told. */
+  maxConcurrent?: number;
 }
 
 export interface PasswordHasher {
-  readonly parameters: Readonly<Required<Omit<PasswordHasherOptions, 'engine'>>>;
+  readonly parameters: Readonly<Required<Omit<PasswordHasherOptions, 'engine' | 'maxConcurrent'>>>;
+  /** The bound on argon2 computations running at once. */
+  readonly maxConcurrent: number;
   /** NFKC-normalises, then hashes off the event loop. Throws AuthError PASSWORD_POLICY TOO_MANY_BYTES
    * (without hashing) for input over PASSWORD_MAX_BYTES. */
   hash(password: string): Promise<string>;
@@ -95,7 +113,18 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     parallelism: options.parallelism ?? ARGON2_PARALLELISM,
   };
   const { memoryCostKiB, timeCost, parallelism } = parameters;
-  const engine = options.engine ?? NODE_RS_ARGON2;
+  const maxConcurrent = options.maxConcurrent ?? defaultArgon2Concurrency();
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new ConfigError('OPTIONS_INVALID', 'argon2 concurrency must be a whole number of at least 1.');
+  }
+  // p-limit (sindresorhus) rather than a hand-written semaphore: a FIFO queue that releases a slot on
+  // rejection too, the part hand-written ones get wrong.
+  const limit = pLimit(maxConcurrent);
+  const inner = options.engine ?? NODE_RS_ARGON2;
+  const engine: Argon2Engine = {
+    hash: (password, argonOptions) => limit(() => inner.hash(password, argonOptions)),
+    verify: (hash, password) => limit(() => inner.verify(hash, password)),
+  };
   // RFC 9106 §3.1: p in 1..2^24-1 (the library allows 255), m >= 8p KiB, t >= 1.
   if (
     !Number.isInteger(parallelism) ||
@@ -139,6 +168,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
   return {
     parameters,
+    maxConcurrent,
 
     async hash(password) {
       if (typeof password !== 'string' || exceedsPasswordByteLimit(password)) {

@@ -15,6 +15,8 @@ export interface Argon2Call {
 export interface CountingArgon2Engine extends Argon2Engine {
   /** Every call so far, oldest first. */
   readonly calls: readonly Argon2Call[];
+  /** The most calls that were running at once so far (the hasher's concurrency bound caps it). */
+  readonly maxInFlight: number;
   /** Forgets the calls so far (between the steps of one test). */
   reset(): void;
 }
@@ -22,10 +24,25 @@ export interface CountingArgon2Engine extends Argon2Engine {
 /** An argon2 engine that runs `@node-rs/argon2` and records each call; pass it as `engine` to the hasher. */
 export function countingArgon2Engine(): CountingArgon2Engine {
   const calls: Argon2Call[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  async function counted<T>(work: () => Promise<T>): Promise<T> {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      return await work();
+    } finally {
+      inFlight -= 1;
+    }
+  }
   return {
     calls,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     reset() {
       calls.length = 0;
+      maxInFlight = inFlight;
     },
     async hash(password, options) {
       calls.push({
@@ -34,11 +51,11 @@ export function countingArgon2Engine(): CountingArgon2Engine {
         timeCost: options.timeCost ?? Number.NaN,
         parallelism: options.parallelism ?? Number.NaN,
       });
-      return argon2Hash(password, options);
+      return counted(() => argon2Hash(password, options));
     },
     async verify(hash, password) {
       calls.push({ operation: 'verify', ...parametersOf(hash) });
-      return argon2Verify(hash, password);
+      return counted(() => argon2Verify(hash, password));
     },
   };
 }
