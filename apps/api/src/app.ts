@@ -75,7 +75,11 @@ export async function createApp(options: {
       maxEntries: config.userCacheMaxEntries,
       pollIntervalMs: config.revocationPollIntervalMs,
     }),
-    rateLimits: createAuthRateLimits(database, { rules: config.rateLimits, deviceTokens }),
+    rateLimits: createAuthRateLimits(database, {
+      rules: config.rateLimits,
+      deviceTokens,
+      counters: repositories.rateLimits,
+    }),
     deviceTokens,
     logger,
   };

@@ -9,6 +9,7 @@ export { isDatabaseUnavailableError } from './database-unavailable.js';
 export { migrationsFolder } from './migrate.js';
 export { createRepositories, type Repositories } from './repositories.js';
 export type { AuditRecordInput, AuditRepository } from './queries/audit.js';
+export type { CounterMove, CounterState, RateLimitCounters } from './queries/rate-limit-counters.js';
 export { REFRESH_REUSE_REASON, type RefreshRotation } from './queries/refresh-rotation.js';
 export type {
   NewSessionInput,

@@ -199,15 +199,11 @@ export function createProgram(io: CliIo): Command {
       await withApp(async (app) => {
         const found = await findUser(app.database, username);
         if (found.disabledAt !== null) throw new CliError(`${username} is disabled`);
-        const session = await startSession(app, found, CLI_CLIENT);
-        if (session === null) throw new CliError(`${username} changed or was disabled meanwhile; try again`);
-        await recordAudit(app, {
+        const session = await startSession(app, found, CLI_CLIENT, {
           type: 'token.minted',
-          userId: found.id,
-          sessionId: session.sessionId,
-          client: CLI_CLIENT,
           detail: { by: auditActor(CLI_ACTOR) },
         });
+        if (session === null) throw new CliError(`${username} changed or was disabled meanwhile; try again`);
         io.stdout.write(`${session.accessToken}\n`);
       });
     });

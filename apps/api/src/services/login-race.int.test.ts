@@ -18,7 +18,9 @@ const NEW_PASSWORD = 'a brand new passphrase';
 const engine = heldArgon2Engine();
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ passwords: createPasswordHasher({ engine }) });
+  // The held verification keeps its argon2 slot until released, and the other side of each race needs argon2
+  // meanwhile: a bound above the one held lets it run, as a verification that answers would have.
+  api = await startTestApi({ passwords: createPasswordHasher({ engine, maxConcurrent: 4 }) });
 });
 afterAll(() => api.close());
 

@@ -50,7 +50,6 @@ export async function login(
     await recordAudit(app, { type: 'login.failed', userId: user.id, client, detail });
     throw new ApiError('CREDENTIALS');
   }
-  await recordAudit(app, { type: 'login.ok', userId: user.id, sessionId: session.sessionId, client });
   return session;
 }
 
@@ -70,7 +69,7 @@ async function startCheckedSession(
   let checked = user;
   for (let attempt = 1; ; attempt += 1) {
     const current = await upgradeHash(app, checked, password);
-    const session = current === null ? null : await startSession(app, current, client);
+    const session = current === null ? null : await startSession(app, current, client, { type: 'login.ok' });
     if (session !== null || attempt === SESSION_ATTEMPTS) return session;
     const reread = await reverifyPassword(app, {
       userId: user.id,

@@ -10,7 +10,10 @@
 //   against spraying many accounts) and per account (against guessing one password from many addresses). That
 //   account lock-out is the one strangers can still spend, and it now locks out only other strangers and the
 //   owner's devices that never logged in.
-import { rateLimits, type Database } from '@latchkey/db';
+// The untrusted attempt moves both its counters in one statement (`rateLimits.consumeChained` in @latchkey/db,
+// in the library's own rows): the account's only while the address is within its limit, as the library's two
+// consumes in a row did, so a spent address cannot go on spending accounts.
+import { rateLimits, type Database, type RateLimitCounters } from '@latchkey/db';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitRule } from '../config.js';
 import { ApiError } from '../errors.js';
@@ -48,25 +51,25 @@ export interface AuthRateLimitRules {
   signupPerAddress: RateLimitRule;
 }
 
+function rateLimited(msBeforeNext: number): ApiError {
+  return new ApiError('RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) });
+}
+
 async function consume(limiter: RateLimiterDrizzle, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
     // The limiter rejects with a RateLimiterRes when the limit is spent, with an Error when the store failed.
-    if (rejection instanceof RateLimiterRes) {
-      throw new ApiError('RATE_LIMITED', {
-        retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
-      });
-    }
+    if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext);
     throw rejection;
   }
 }
 
 export function createAuthRateLimits(
   database: Database,
-  options: { rules: AuthRateLimitRules; deviceTokens: DeviceTokens },
+  options: { rules: AuthRateLimitRules; deviceTokens: DeviceTokens; counters: RateLimitCounters },
 ): AuthRateLimits {
-  const { rules, deviceTokens } = options;
+  const { rules, deviceTokens, counters } = options;
   const limiter = (keyPrefix: string, rule: RateLimitRule): RateLimiterDrizzle =>
     new RateLimiterDrizzle({
       storeClient: database.orm,
@@ -89,9 +92,23 @@ export function createAuthRateLimits(
         await consume(loginDevice, deviceKey);
         return { trust: 'device', deviceKey };
       }
-      await consume(loginAddress, addressBucket(clientAddress));
       const account = accountKey(username);
-      await consume(loginAccount, account);
+      // The limiter's clock (it reads Date.now() too), so its own reads of these rows agree.
+      const now = new Date();
+      const moved = await counters.consumeChained({
+        first: {
+          key: loginAddress.getKey(addressBucket(clientAddress)),
+          durationMs: loginAddress.msDuration,
+        },
+        firstLimit: rules.loginPerAddress.points,
+        second: { key: loginAccount.getKey(account), durationMs: loginAccount.msDuration },
+        now,
+      });
+      const remainingMs = (state: { expire: Date | null }): number =>
+        state.expire === null ? 0 : Math.max(state.expire.getTime() - now.getTime(), 0);
+      if (moved.first.points > rules.loginPerAddress.points) throw rateLimited(remainingMs(moved.first));
+      if (moved.second !== null && moved.second.points > rules.loginPerAccount.points)
+        throw rateLimited(remainingMs(moved.second));
       return { trust: 'none', accountKey: account };
     },
     async clearLogin(attempt) {

@@ -3,6 +3,7 @@
 import { generateRefreshToken } from '@latchkey/auth';
 import type { User, UserProfile } from '@latchkey/db';
 import type { App } from '../app.js';
+import type { AuditEventType } from './audit.js';
 import type { ClientInfo } from './client-info.js';
 
 /**
@@ -32,12 +33,24 @@ export function toPublicUser(user: Pick<UserProfile, 'id' | 'username' | 'role' 
   return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt.toISOString() };
 }
 
+/** The audit event a new session is recorded with (login.ok, signup, token.minted), in its own transaction. */
+export interface SessionAudit {
+  type: AuditEventType;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
 /**
  * Creates a session for a user who just proved their password against `user.passwordHash`, with its first
- * refresh token. Null when the account no longer has that hash or was disabled meanwhile (a change or a
- * disable that committed while the password was being checked): nothing is written then.
+ * refresh token and its audit event, in one transaction. Null when the account no longer has that hash or was
+ * disabled meanwhile (a change or a disable that committed while the password was being checked): nothing is
+ * written then, the audit event neither.
  */
-export async function startSession(app: App, user: User, client: ClientInfo): Promise<IssuedSession | null> {
+export async function startSession(
+  app: App,
+  user: User,
+  client: ClientInfo,
+  audit: SessionAudit,
+): Promise<IssuedSession | null> {
   const now = app.config.now();
   const refresh = generateRefreshToken();
   const session = await app.repositories.sessions.createForVerifiedUser({
@@ -50,6 +63,7 @@ export async function startSession(app: App, user: User, client: ClientInfo): Pr
     idleTtlSeconds: app.config.refreshTokenTtlSeconds,
     absoluteTtlSeconds: app.config.refreshTokenAbsoluteTtlSeconds,
     authTime: now,
+    audit,
   });
   if (session === null) return null;
   return issueSession(app, {

@@ -1,6 +1,5 @@
 import type { App } from '../app.js';
 import { ApiError } from '../errors.js';
-import { recordAudit } from './audit.js';
 import type { ClientInfo } from './client-info.js';
 import { createAccount } from './create-account.js';
 import { startSession, type IssuedSession } from './session.js';
@@ -13,9 +12,8 @@ export async function signup(
 ): Promise<IssuedSession> {
   await app.rateLimits.consumeSignup(client.clientAddress);
   const user = await createAccount(app, { ...input, role: 'user' });
-  const session = await startSession(app, user, client);
+  const session = await startSession(app, user, client, { type: 'signup' });
   // Only an admin disabling the account in the instant since its creation gets here.
   if (session === null) throw new ApiError('SESSION_REVOKED');
-  await recordAudit(app, { type: 'signup', userId: user.id, sessionId: session.sessionId, client });
   return session;
 }

@@ -29,7 +29,13 @@ const config = loadConfig({
   RATE_LIMIT_SIGNUP_PER_ADDRESS: '100000000/15m',
 });
 const passwords = createPasswordHasher({ memoryCostKiB: 8, timeCost: 1, parallelism: 1 });
-const server = await startApiServer({ config, database, port: 0, passwords, logger: pino({ level: 'silent' }) });
+const server = await startApiServer({
+  config,
+  database,
+  port: 0,
+  passwords,
+  logger: pino({ level: 'silent' }),
+});
 const trpc = `${server.url}/trpc`;
 
 async function call(procedure: string, init: RequestInit): Promise<unknown> {
@@ -52,7 +58,10 @@ const session = (await call('auth.signup', post({ username, password, refreshTra
 const me: RequestInit = { headers: { authorization: `Bearer ${session.accessToken}` } };
 
 /** Runs `work` `count` times, IN_FLIGHT at once; returns CPU microseconds per call and calls per second. */
-async function measure(count: number, work: () => Promise<unknown>): Promise<{ cpuUs: number; perSecond: number }> {
+async function measure(
+  count: number,
+  work: () => Promise<unknown>,
+): Promise<{ cpuUs: number; perSecond: number }> {
   let left = count;
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
@@ -78,6 +87,11 @@ await measure(Math.min(calls, 2000), () => call('auth.token', me));
 console.log(line(`auth.token (${database.kind})`, await measure(calls, () => call('auth.token', me))));
 const login = post({ username, password, refreshTransport: 'body' });
 await measure(Math.min(logins, 200), () => call('auth.login', login));
-console.log(line(`auth.login, argon2 at m=8 t=1 (${database.kind})`, await measure(logins, () => call('auth.login', login))));
+console.log(
+  line(
+    `auth.login, argon2 at m=8 t=1 (${database.kind})`,
+    await measure(logins, () => call('auth.login', login)),
+  ),
+);
 await server.close();
 await database.close();

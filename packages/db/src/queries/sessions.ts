@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { LatchkeyOrm } from '../database.js';
+import { auditEvents } from '../schema/audit-events.js';
 import { refreshTokens } from '../schema/refresh-tokens.js';
 import { sessions, type Session } from '../schema/sessions.js';
 import { users, type User } from '../schema/users.js';
@@ -26,6 +27,11 @@ export interface NewSessionInput {
 export interface NewVerifiedSessionInput extends NewSessionInput {
   /** The stored hash the caller just checked the password against: the user row as the login saw it. */
   verifiedPasswordHash: string;
+  /**
+   * The audit event of the login, written in the same transaction (with the user, the new session, `ip`,
+   * `userAgent` and `now`): the session and its record commit together or not at all, in one round of writes.
+   */
+  audit?: { type: string; detail?: Record<string, unknown> | null };
 }
 
 export interface RotateRefreshTokenInput {
@@ -237,14 +243,26 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
 
     async createForVerifiedUser(input) {
       if (!isUuid(input.userId)) return null;
-      const { verifiedPasswordHash, ...session } = input;
+      const { verifiedPasswordHash, audit, ...session } = input;
       return orm.transaction(async (tx) => {
         const [seen] = await lockVerifiedUser.execute(tx, {
           userId: input.userId,
           passwordHash: verifiedPasswordHash,
         });
         if (seen === undefined) return null;
-        return insertSession(tx, session);
+        const created = await insertSession(tx, session);
+        if (audit !== undefined) {
+          await tx.insert(auditEvents).values({
+            type: audit.type,
+            userId: input.userId,
+            sessionId: created.id,
+            ip: input.ip,
+            userAgent: input.userAgent,
+            detail: audit.detail ?? null,
+            createdAt: input.now,
+          });
+        }
+        return created;
       });
     },
 
