@@ -135,6 +135,20 @@ describe('REVOCATION_POLL_INTERVAL_MS', () => {
   });
 });
 
+describe('USER_CACHE_MAX_ENTRIES', () => {
+  it('defaults to 100,000 users and accepts 1 to 10,000,000', () => {
+    expect(loadConfig({}).userCacheMaxEntries).toBe(100_000);
+    expect(loadConfig({ USER_CACHE_MAX_ENTRIES: '1' }).userCacheMaxEntries).toBe(1);
+    expect(loadConfig({ USER_CACHE_MAX_ENTRIES: '10000000' }).userCacheMaxEntries).toBe(10_000_000);
+  });
+
+  it.each(['0', '10000001', '2.5', 'many'])('refuses %j in one line naming it', (value) => {
+    expect(() => parseEnv({ USER_CACHE_MAX_ENTRIES: value })).toThrow(
+      /^Invalid environment variable USER_CACHE_MAX_ENTRIES: /,
+    );
+  });
+});
+
 describe('development', () => {
   it('generates a key set under the data dir when there is no secret, and narrows the cookie to /trpc', () => {
     const config = loadConfig({ LATCHKEY_DATA_DIR: '/tmp/latchkey-data' });
