@@ -15,7 +15,12 @@ export type QueryObserver = (sql: string) => void;
 
 /** Drizzle's logger hook, which it calls for every statement, prepared or not, on both drivers. */
 export function queryLogger(onQuery: QueryObserver | undefined): { logQuery(sql: string): void } | undefined {
-  return onQuery === undefined ? undefined : { logQuery: (sql) => onQuery(sql) };
+  if (onQuery === undefined) return undefined;
+  return {
+    logQuery(sql) {
+      onQuery(sql);
+    },
+  };
 }
 
 export interface ListenOptions {

@@ -36,9 +36,10 @@ export interface RateLimitCounters {
   }): Promise<{ first: CounterState; second: CounterState | null }>;
 }
 
+// A raw statement's rows skip Drizzle's column decoders: the driver's own types, which differ between the two.
 interface CounterRow {
   counter: string;
-  points: number;
+  points: number | string;
   expire: string | Date | null;
 }
 
