@@ -9,6 +9,13 @@ export { isDatabaseUnavailableError } from './database-unavailable.js';
 export { migrationsFolder } from './migrate.js';
 export { createRepositories, type Repositories } from './repositories.js';
 export type { AuditRecordInput, AuditRepository } from './queries/audit.js';
+export type {
+  EmailTokensRepository,
+  IssueEmailTokenInput,
+  IssuePasswordResetInput,
+  ResetRecipient,
+  ResetTarget,
+} from './queries/email-tokens.js';
 export { REFRESH_REUSE_REASON, type RefreshRotation } from './queries/refresh-rotation.js';
 export type {
   NewSessionInput,
@@ -26,7 +33,9 @@ export type {
   ChangedPassword,
   ChangePasswordInput,
   DisabledUser,
+  EmailVerification,
   NewUserInput,
+  ResetPasswordInput,
   UsersRepository,
 } from './queries/users.js';
 export * from './schema/index.js';

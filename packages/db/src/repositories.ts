@@ -1,5 +1,6 @@
 import type { Database } from './database.js';
 import { createAuditRepository, type AuditRepository } from './queries/audit.js';
+import { createEmailTokensRepository, type EmailTokensRepository } from './queries/email-tokens.js';
 import { createSessionsRepository, type SessionsRepository } from './queries/sessions.js';
 import { createTasksRepository, type TasksRepository } from './queries/tasks.js';
 import { createUsersRepository, type UsersRepository } from './queries/users.js';
@@ -10,6 +11,7 @@ export interface Repositories {
   sessions: SessionsRepository;
   audit: AuditRepository;
   tasks: TasksRepository;
+  emailTokens: EmailTokensRepository;
 }
 
 /**
@@ -26,5 +28,6 @@ export function createRepositories(database: Pick<Database, 'orm'>): Repositorie
     sessions: createSessionsRepository(database.orm),
     audit: createAuditRepository(database.orm),
     tasks: createTasksRepository(database.orm),
+    emailTokens: createEmailTokensRepository(database.orm),
   };
 }

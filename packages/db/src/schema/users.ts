@@ -19,11 +19,23 @@ export const users = pgTable(
     // compares tokens or sessions with it. A change instead revokes the other sessions in the same transaction
     // (`changePassword` in queries/users.ts), and the revocation is what ends their tokens.
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    // The account's email address, stored only once its owner proved they read it (a signup or a change with
+    // an address waits in email_tokens until the link is followed), so an unverified claim never blocks the
+    // real owner and never receives a reset link. Normalised by the API before it gets here (apps/api
+    // src/services/email-address.ts: trimmed, NFC, lower-case), so one unique index on the column is the
+    // case-insensitive uniqueness.
+    email: text('email'),
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
   },
   (table) => [
     // Case-insensitive uniqueness: "Ada" and "ada" are one account, so one name cannot pass for another.
     // An expression index rather than citext, so the embedded database needs no extension.
     uniqueIndex('users_username_lower_key').on(sql`lower(${table.username})`),
+    uniqueIndex('users_email_key').on(table.email),
+    check(
+      'users_email_verified_with_email',
+      sql`(${table.email} is null) = (${table.emailVerifiedAt} is null)`,
+    ),
     check('users_role_check', sql`${table.role} in ('user', 'admin')`),
     check('users_username_not_empty', sql`char_length(${table.username}) > 0`),
     check('users_password_hash_not_empty', sql`char_length(${table.passwordHash}) > 0`),
