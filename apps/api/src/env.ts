@@ -50,7 +50,10 @@ const origin = z
 const mailUrl = z
   .string()
   .trim()
-  .regex(/^smtps?:\/\/[^/?#]+/, 'expected an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465');
+  .regex(
+    /^smtps?:\/\/[^/?#]+/,
+    'expected an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465',
+  );
 
 /** The web app's public address, where emailed links point: scheme, host, optional port and path prefix. */
 const publicWebUrl = z
@@ -63,7 +66,7 @@ const publicWebUrl = z
     } catch {
       return false;
     }
-  }, 'expected the web app\'s public URL such as https://app.example.com (no query or fragment)')
+  }, "expected the web app's public URL such as https://app.example.com (no query or fragment)")
   .transform((text) => text.replace(/\/+$/, ''));
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
@@ -144,7 +147,9 @@ export const envSchema = z
     }
     if (env.ACCOUNT_RECOVERY === true) {
       // Without a transport, reset and verification links would go nowhere (development keeps an outbox).
-      const missing = (['MAIL_URL', 'MAIL_FROM', 'PUBLIC_WEB_URL'] as const).find((name) => env[name] === undefined);
+      const missing = (['MAIL_URL', 'MAIL_FROM', 'PUBLIC_WEB_URL'] as const).find(
+        (name) => env[name] === undefined,
+      );
       if (missing !== undefined) {
         context.addIssue({
           code: 'custom',
