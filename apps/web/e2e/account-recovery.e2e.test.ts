@@ -105,7 +105,7 @@ describe('account recovery', () => {
     const link = linkIn(await mailTo(email, 'Latchkey: reset your password'), 'reset-password');
     await page.goto(link);
     await expect.poll(() => new URL(page.url()).hash).toBe('');
-    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Set new password' }).click();
     await expect
       .poll(() => page.getByText('Every session of your account was signed out.').isVisible())
