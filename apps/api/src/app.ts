@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { ApiConfig } from './config.js';
 import { loadDeviceTokenKey } from './keys/device-token-key.js';
 import { loadSigningKeys } from './keys/signing-keys.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { createRevocationService, type RevocationService } from './revocation/revocation-service.js';
 import { createDeviceTokens, type DeviceTokens } from './services/device-token.js';
 import { createAuthRateLimits, type AuthRateLimits } from './services/rate-limits.js';
@@ -30,6 +31,8 @@ export interface App {
   users: UserCache;
   rateLimits: AuthRateLimits;
   deviceTokens: DeviceTokens;
+  /** Email and its queue; null when account recovery is off (ACCOUNT_RECOVERY=0). */
+  mailer: Mailer | null;
   logger: Logger;
 }
 
@@ -41,6 +44,8 @@ export async function createApp(options: {
   signingKeys?: SigningKeys;
   /** The password hasher; OWASP argon2id by default (tests pass one that records its argon2 work). */
   passwords?: PasswordHasher;
+  /** How the mail queue's worker is started (tests hold it); setImmediate by default. */
+  mailSchedule?: (run: () => void) => void;
 }): Promise<App> {
   const { config, database, logger } = options;
   const repositories = createRepositories(database);
@@ -81,6 +86,15 @@ export async function createApp(options: {
       counters: repositories.rateLimits,
     }),
     deviceTokens,
+    mailer:
+      config.recovery === null
+        ? null
+        : createMailer({
+            recovery: config.recovery,
+            logger,
+            now: config.now,
+            ...(options.mailSchedule === undefined ? {} : { schedule: options.mailSchedule }),
+          }),
     logger,
   };
 }

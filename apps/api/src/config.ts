@@ -39,7 +39,11 @@ export interface ApiConfig {
     loginPerDevice: RateLimitRule;
     loginPerAddress: RateLimitRule;
     signupPerAddress: RateLimitRule;
+    recoveryPerAddress: RateLimitRule;
+    recoveryPerAccount: RateLimitRule;
   };
+  /** Email addresses, verification and password reset; null when ACCOUNT_RECOVERY is off. */
+  recovery: RecoveryConfig | null;
   bodyLimitBytes: number;
   jsonMaxDepth: number;
   /** How often the revocation set re-reads the database for revocations a lost NOTIFY did not bring. */
@@ -52,6 +56,23 @@ export interface ApiConfig {
   /** The clock every flow reads; tests inject a controllable one. */
   now: () => Date;
 }
+
+/** Where mail goes: an SMTP server, or (outside production, without MAIL_URL) the in-memory development outbox. */
+export type MailTransportConfig = { kind: 'smtp'; url: string; timeoutSeconds: number } | { kind: 'outbox' };
+
+export interface RecoveryConfig {
+  mail: MailTransportConfig;
+  /** The From header of every message. */
+  from: string;
+  /** The web app's public URL without a trailing slash; every emailed link starts with it. */
+  publicWebUrl: string;
+  passwordResetTtlSeconds: number;
+  emailVerificationTtlSeconds: number;
+}
+
+/** The development defaults of recovery: the Vite dev server, and a From that names the product. */
+const DEVELOPMENT_PUBLIC_WEB_URL = 'http://localhost:5173';
+const DEVELOPMENT_MAIL_FROM = 'Latchkey <no-reply@localhost>';
 
 export interface RefreshCookieConfig {
   name: string;
@@ -103,6 +124,19 @@ export function loadConfig(
           file: env.KEY_SET_FILE ?? path.join(env.LATCHKEY_DATA_DIR, 'keys.json'),
           generateIfMissing: !production && env.KEY_SET_FILE === undefined,
         };
+  const recoveryOn = env.ACCOUNT_RECOVERY ?? !production;
+  const recovery: RecoveryConfig | null = recoveryOn
+    ? {
+        mail:
+          env.MAIL_URL === undefined
+            ? { kind: 'outbox' }
+            : { kind: 'smtp', url: env.MAIL_URL, timeoutSeconds: env.MAIL_TIMEOUT_SECONDS },
+        from: env.MAIL_FROM ?? DEVELOPMENT_MAIL_FROM,
+        publicWebUrl: env.PUBLIC_WEB_URL ?? DEVELOPMENT_PUBLIC_WEB_URL,
+        passwordResetTtlSeconds: env.PASSWORD_RESET_TTL,
+        emailVerificationTtlSeconds: env.EMAIL_VERIFICATION_TTL,
+      }
+    : null;
   return {
     nodeEnv: env.NODE_ENV,
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -129,7 +163,10 @@ export function loadConfig(
       loginPerDevice: env.RATE_LIMIT_LOGIN_PER_DEVICE,
       loginPerAddress: env.RATE_LIMIT_LOGIN_PER_ADDRESS,
       signupPerAddress: env.RATE_LIMIT_SIGNUP_PER_ADDRESS,
+      recoveryPerAddress: env.RATE_LIMIT_RECOVERY_PER_ADDRESS,
+      recoveryPerAccount: env.RATE_LIMIT_RECOVERY_PER_ACCOUNT,
     },
+    recovery,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     jsonMaxDepth: env.JSON_MAX_DEPTH,
     revocationPollIntervalMs: env.REVOCATION_POLL_INTERVAL_MS,

@@ -165,3 +165,74 @@ describe('development', () => {
     expect(loadConfig({ JWT_SECRET: SECRET }).signing).toEqual({ kind: 'secret', secret: SECRET });
   });
 });
+
+describe('account recovery', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: SECRET } as const;
+  const mail = {
+    MAIL_URL: 'smtps://latchkey:secret@mail.example.com:465',
+    MAIL_FROM: 'Latchkey <no-reply@example.com>',
+    PUBLIC_WEB_URL: 'https://app.example.com/',
+  } as const;
+
+  it('is off in production unless asked for, and on with the development outbox otherwise', () => {
+    expect(loadConfig(production).recovery).toBeNull();
+    expect(loadConfig({}).recovery).toEqual({
+      mail: { kind: 'outbox' },
+      from: 'Latchkey <no-reply@localhost>',
+      publicWebUrl: 'http://localhost:5173',
+      passwordResetTtlSeconds: 1800,
+      emailVerificationTtlSeconds: 86_400,
+    });
+    expect(loadConfig({ ACCOUNT_RECOVERY: '0' }).recovery).toBeNull();
+  });
+
+  it.each(['MAIL_URL', 'MAIL_FROM', 'PUBLIC_WEB_URL'] as const)(
+    'refuses to start in production with recovery on and no %s, in one line naming it',
+    (variable) => {
+      const env = { ...production, ACCOUNT_RECOVERY: '1', ...mail, [variable]: undefined };
+      let error: unknown;
+      try {
+        parseEnv(env);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(EnvError);
+      const message = (error as EnvError).message;
+      expect(message).toMatch(
+        new RegExp(
+          `^Invalid environment variable ${variable}: production with ACCOUNT_RECOVERY=1 needs MAIL_URL`,
+        ),
+      );
+      expect(message).not.toContain('\n');
+      expect(message).toContain('ACCOUNT_RECOVERY=0');
+    },
+  );
+
+  it('takes the SMTP URL, the sender and the public web URL (without its trailing slash) in production', () => {
+    const config = loadConfig({ ...production, ACCOUNT_RECOVERY: '1', ...mail, MAIL_TIMEOUT_SECONDS: '5' });
+    expect(config.recovery).toMatchObject({
+      mail: { kind: 'smtp', url: mail.MAIL_URL, timeoutSeconds: 5 },
+      from: mail.MAIL_FROM,
+      publicWebUrl: 'https://app.example.com',
+    });
+  });
+
+  it.each([
+    ['MAIL_URL', 'http://mail.example.com'],
+    ['MAIL_URL', 'mail.example.com:25'],
+    ['PUBLIC_WEB_URL', 'app.example.org'],
+    ['PUBLIC_WEB_URL', 'https://app.example.com/?next=x'],
+    ['PUBLIC_WEB_URL', 'javascript:alert(1)'],
+    ['PASSWORD_RESET_TTL', 'soon'],
+    ['RATE_LIMIT_RECOVERY_PER_ACCOUNT', 'five'],
+  ])('names %s for %j without echoing the value', (variable, value) => {
+    expect(() => parseEnv({ [variable]: value })).toThrow(
+      new RegExp(`^Invalid environment variable ${variable}: `),
+    );
+    try {
+      parseEnv({ [variable]: value });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(value);
+    }
+  });
+});

@@ -46,6 +46,29 @@ const origin = z
     }
   }, 'expected a comma-separated list of origins such as https://app.example.com (scheme, host, optional port; no path)');
 
+/** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://host:465` (TLS from the first byte). */
+const mailUrl = z
+  .string()
+  .trim()
+  .regex(
+    /^smtps?:\/\/[^/?#]+/,
+    'expected an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465',
+  );
+
+/** The web app's public address, where emailed links point: scheme, host, optional port and path prefix. */
+const publicWebUrl = z
+  .string()
+  .trim()
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '';
+    } catch {
+      return false;
+    }
+  }, "expected the web app's public URL such as https://app.example.com (no query or fragment)")
+  .transform((text) => text.replace(/\/+$/, ''));
+
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
 /** The one spelling of "this is a local run over plain HTTP", in every refusal and document. */
@@ -93,6 +116,17 @@ export const envSchema = z
     RATE_LIMIT_LOGIN_PER_DEVICE: rateLimit.default({ points: 10, durationSeconds: 900 }),
     RATE_LIMIT_LOGIN_PER_ADDRESS: rateLimit.default({ points: 100, durationSeconds: 900 }),
     RATE_LIMIT_SIGNUP_PER_ADDRESS: rateLimit.default({ points: 20, durationSeconds: 3600 }),
+    // Account recovery: email addresses, verification links and password reset (src/services/password-reset.ts).
+    // Unset: on outside production, off in production, where it needs MAIL_URL, MAIL_FROM and PUBLIC_WEB_URL.
+    ACCOUNT_RECOVERY: flag.optional(),
+    MAIL_URL: mailUrl.optional(),
+    MAIL_FROM: z.string().trim().min(3).max(320).optional(),
+    PUBLIC_WEB_URL: publicWebUrl.optional(),
+    MAIL_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+    PASSWORD_RESET_TTL: duration.default(30 * 60),
+    EMAIL_VERIFICATION_TTL: duration.default(24 * 3600),
+    RATE_LIMIT_RECOVERY_PER_ADDRESS: rateLimit.default({ points: 20, durationSeconds: 3600 }),
+    RATE_LIMIT_RECOVERY_PER_ACCOUNT: rateLimit.default({ points: 5, durationSeconds: 3600 }),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
     JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
     // How often each instance re-reads the revocations a lost NOTIFY did not bring (src/revocation/).
@@ -113,6 +147,19 @@ export const envSchema = z
         path: ['JWT_SECRET'],
         message: `production (what \`pnpm start\` runs unless NODE_ENV says otherwise) needs a signing key and never generates one: start with \`JWT_SECRET=$(pnpm --silent latchkey secret) pnpm start\`, or set KEY_SET_FILE to a key set from \`pnpm latchkey keys generate\`; ${PLAIN_HTTP_OPT_OUT}`,
       });
+    }
+    if (env.ACCOUNT_RECOVERY === true) {
+      // Without a transport, reset and verification links would go nowhere (development keeps an outbox).
+      const missing = (['MAIL_URL', 'MAIL_FROM', 'PUBLIC_WEB_URL'] as const).find(
+        (name) => env[name] === undefined,
+      );
+      if (missing !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: [missing],
+          message: `production with ACCOUNT_RECOVERY=1 needs MAIL_URL (smtp:// or smtps://), MAIL_FROM and PUBLIC_WEB_URL (where emailed links point, never taken from a request); ${missing} is unset. Set them, or ACCOUNT_RECOVERY=0 to run without email and password reset`,
+        });
+      }
     }
     if (env.COOKIE_SECURE === false) {
       context.addIssue({

@@ -8,7 +8,17 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 
 /** Reasons a caller can switch on, sent as `error.data.reason` (apps/api/README.md, Errors). */
 export type AuthFailureReason =
-  'MISSING' | 'EXPIRED' | 'INVALID' | 'REVOKED' | 'CREDENTIALS' | 'FRESH_LOGIN_REQUIRED' | 'CSRF';
+  | 'MISSING'
+  | 'EXPIRED'
+  | 'INVALID'
+  | 'REVOKED'
+  | 'CREDENTIALS'
+  | 'FRESH_LOGIN_REQUIRED'
+  | 'CSRF'
+  /** An emailed link's token is unknown, used, replaced by a newer one or expired: ask for a new link. */
+  | 'LINK_INVALID'
+  /** This server runs without account recovery (ACCOUNT_RECOVERY=0): no email, no password reset. */
+  | 'RECOVERY_DISABLED';
 
 export type ApiErrorCode =
   | 'TOKEN_MISSING'
@@ -27,7 +37,10 @@ export type ApiErrorCode =
   | 'RATE_LIMITED'
   | 'INVALID_INPUT'
   | 'STREAMED_COOKIE_CALL'
-  | 'DATABASE_UNAVAILABLE';
+  | 'DATABASE_UNAVAILABLE'
+  | 'EMAIL_LINK_INVALID'
+  | 'EMAIL_TAKEN'
+  | 'RECOVERY_DISABLED';
 
 /**
  * How long a caller is asked to wait when the database cannot be reached: long enough for a restart or a
@@ -82,6 +95,9 @@ const apiErrorTable = {
   INVALID_INPUT: { code: 'BAD_REQUEST' },
   STREAMED_COOKIE_CALL: { code: 'BAD_REQUEST' },
   DATABASE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE' },
+  EMAIL_LINK_INVALID: { code: 'BAD_REQUEST', reason: 'LINK_INVALID' },
+  EMAIL_TAKEN: { code: 'CONFLICT' },
+  RECOVERY_DISABLED: { code: 'PRECONDITION_FAILED', reason: 'RECOVERY_DISABLED' },
 } as const satisfies Record<ApiErrorCode, ErrorMapping>;
 
 const authErrorTable = {
@@ -108,6 +124,9 @@ const defaultMessages = {
   INVALID_INPUT: 'Invalid input',
   STREAMED_COOKIE_CALL: 'This call sets the refresh cookie, which a streamed answer cannot carry',
   DATABASE_UNAVAILABLE: 'Service temporarily unavailable, try again shortly',
+  EMAIL_LINK_INVALID: 'This link is invalid or has expired; ask for a new one',
+  EMAIL_TAKEN: 'Another account uses this email address',
+  RECOVERY_DISABLED: 'Email and password reset are not enabled on this server',
 } satisfies Record<ApiErrorCode, string>;
 
 /** What the error formatter adds to `error.data`. */

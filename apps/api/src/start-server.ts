@@ -23,6 +23,8 @@ export interface StartApiServerOptions {
   logger?: Logger;
   /** See `createApp`: the default is OWASP argon2id. */
   passwords?: PasswordHasher;
+  /** See `createApp`: how the mail queue's worker is started. */
+  mailSchedule?: (run: () => void) => void;
 }
 
 export interface RunningApiServer {
@@ -46,6 +48,7 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
       logger,
       signingKeys,
       ...(options.passwords === undefined ? {} : { passwords: options.passwords }),
+      ...(options.mailSchedule === undefined ? {} : { mailSchedule: options.mailSchedule }),
     });
     await app.revocations.start();
     await app.users.start();
@@ -69,6 +72,8 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ru
           });
           server.closeAllConnections();
         });
+        // Queued mail still does its database work, so it is sent before the database closes.
+        await app.mailer?.close();
         await app.revocations.stop();
         await app.users.stop();
         if (ownsDatabase) await database.close();

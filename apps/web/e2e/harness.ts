@@ -89,6 +89,9 @@ export async function startStage(): Promise<Stage> {
     RATE_LIMIT_SIGNUP_PER_ADDRESS: '1000/1h',
     LOG_LEVEL: 'silent',
     HTTP_TRANSPORT: apiTransport,
+    // Emailed links point at the app under test; with no MAIL_URL the mail goes to the API's development
+    // outbox, which the tests read through `dev.mailbox` (the production build has no mailbox page).
+    PUBLIC_WEB_URL: origin,
   });
   const api = await startApiServer({ config, database: testDatabase.database, port: 0 });
   const web = await preview({

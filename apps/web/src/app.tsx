@@ -11,12 +11,17 @@ import type { SessionController } from './features/auth/session-controller.js';
 import { AdminPage } from './routes/admin-page.js';
 import { ChangePasswordPage } from './routes/change-password-page.js';
 import { DashboardPage } from './routes/dashboard-page.js';
+import { DevMailboxPage } from './routes/dev-mailbox-page.js';
+import { EmailPage } from './routes/email-page.js';
+import { ForgotPasswordPage } from './routes/forgot-password-page.js';
 import { HomePage } from './routes/home-page.js';
 import { LoggedOutPage } from './routes/logged-out-page.js';
 import { LoginPage } from './routes/login-page.js';
 import { NotFoundPage } from './routes/not-found-page.js';
+import { ResetPasswordPage } from './routes/reset-password-page.js';
 import { SessionsPage } from './routes/sessions-page.js';
 import { SignupPage } from './routes/signup-page.js';
+import { VerifyEmailPage } from './routes/verify-email-page.js';
 import { TRPCProvider } from './trpc.js';
 
 /** The route table; every page states who may see it through its guard. */
@@ -81,6 +86,27 @@ export function createAppRouter(): ReturnType<typeof createBrowserRouter> {
             </RouteGuard>
           ),
         },
+        {
+          path: ROUTES.email,
+          element: (
+            <RouteGuard access="protected">
+              <EmailPage />
+            </RouteGuard>
+          ),
+        },
+        {
+          path: ROUTES.forgotPassword,
+          element: (
+            <RouteGuard access="guest">
+              <ForgotPasswordPage />
+            </RouteGuard>
+          ),
+        },
+        // Open to anyone: the link's token is the proof, whoever is signed in here.
+        { path: ROUTES.resetPassword, element: <ResetPasswordPage /> },
+        { path: ROUTES.verifyEmail, element: <VerifyEmailPage /> },
+        // Vite replaces import.meta.env.DEV with false in a production build, which then drops the page.
+        ...(import.meta.env.DEV ? [{ path: ROUTES.devMailbox, element: <DevMailboxPage /> }] : []),
         { path: ROUTES.loggedOut, element: <LoggedOutPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],

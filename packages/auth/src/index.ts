@@ -44,6 +44,12 @@ export {
   isWellFormedRefreshToken,
 } from './refresh-token.js';
 export { openSuccessor, sealSuccessor } from './successor-seal.js';
+export {
+  EMAIL_LINK_TOKEN_PREFIX,
+  generateEmailLinkToken,
+  hashEmailLinkToken,
+  isWellFormedEmailLinkToken,
+} from './email-link-token.js';
 
 export {
   ARGON2_MEMORY_COST_KIB,

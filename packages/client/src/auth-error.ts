@@ -2,7 +2,17 @@ import { TRPCClientError } from '@trpc/client';
 
 /** The `reason` the API puts on auth failures (apps/api/README.md, Errors; `CSRF` comes with FORBIDDEN). */
 export type ApiErrorReason =
-  'MISSING' | 'EXPIRED' | 'INVALID' | 'REVOKED' | 'CREDENTIALS' | 'FRESH_LOGIN_REQUIRED' | 'CSRF';
+  | 'MISSING'
+  | 'EXPIRED'
+  | 'INVALID'
+  | 'REVOKED'
+  | 'CREDENTIALS'
+  | 'FRESH_LOGIN_REQUIRED'
+  | 'CSRF'
+  /** An emailed link is unknown, used, replaced by a newer one or expired (BAD_REQUEST): ask for a new link. */
+  | 'LINK_INVALID'
+  /** The server runs without email and password reset (PRECONDITION_FAILED). */
+  | 'RECOVERY_DISABLED';
 
 const API_ERROR_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
   'MISSING',
@@ -12,6 +22,8 @@ const API_ERROR_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
   'CREDENTIALS',
   'FRESH_LOGIN_REQUIRED',
   'CSRF',
+  'LINK_INVALID',
+  'RECOVERY_DISABLED',
 ]);
 
 /** What the client and the UI need to know about a failed call, read defensively from tRPC's error shape. */

@@ -19,7 +19,7 @@ import { createAuthStateHolder } from './auth-state.js';
 import type { AnonymousReason, AuthState, AuthStateListener } from './auth-state.js';
 import { createRefreshCoordinator } from './refresh-coordinator.js';
 import type { LockManagerLike } from './refresh-coordinator.js';
-import type { Credentials, Session, StoredSession, User } from './session.js';
+import type { Credentials, Session, SignupInput, StoredSession, User } from './session.js';
 import { createTabSync } from './tab-sync.js';
 import type { EndedReason, TabMessage } from './tab-sync.js';
 import { createMemoryTokenStore } from './token-store.js';
@@ -73,8 +73,18 @@ export interface LatchkeyClient {
   readonly api: LatchkeyApi;
   readonly store: TokenStore;
   readonly transport: RefreshTransport;
-  signup(credentials: Credentials): Promise<User>;
+  /** With `email`, the server mails a verification link to it; the address is the account's once it is followed. */
+  signup(input: SignupInput): Promise<User>;
   login(credentials: Credentials): Promise<User>;
+  /**
+   * Asks for a password-reset link for a username or an email address. Always resolves the same way whether or
+   * not an account has it (the server does not tell); the link goes only to a verified address.
+   */
+  requestPasswordReset(identifier: string): Promise<void>;
+  /** Sets a new password with the token of a reset link; the server ends every session of that account. */
+  resetPassword(input: { token: string; newPassword: string }): Promise<void>;
+  /** Follows a verification link: the address becomes the account's. Returns it. */
+  verifyEmail(token: string): Promise<string>;
   /**
    * Revokes the session on the server, then clears every local trace and tells the other tabs, whatever the
    * server answered. `revokedOnServer` is true when the server revoked it or answered that it was no longer
@@ -322,8 +332,17 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
     api,
     store,
     transport,
-    signup: async (credentials) =>
-      acceptSession(await rawApi.auth.signup.mutate({ ...credentials, ...refreshTransportInput })).user,
+    signup: async (input) =>
+      acceptSession(await rawApi.auth.signup.mutate({ ...input, ...refreshTransportInput })).user,
+    requestPasswordReset: async (identifier) => {
+      await rawApi.auth.requestPasswordReset.mutate({ identifier });
+    },
+    resetPassword: async (input) => {
+      // The link may be for another account than the one signed in here, so the local session is left to
+      // find out at its next call (REVOKED) whether the reset ended it.
+      await rawApi.auth.resetPassword.mutate(input);
+    },
+    verifyEmail: async (token) => (await rawApi.auth.verifyEmail.mutate({ token })).email,
     login: async (credentials) => {
       // Body transport only: a browser's device token travels in its httpOnly cookie (see token-store.ts).
       const deviceToken = transport === 'body' ? store.readDeviceToken(credentials.username) : null;

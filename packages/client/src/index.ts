@@ -30,4 +30,5 @@ export {
   STORAGE_MODES,
 } from './token-store.js';
 export type { KeyValueStorage, StorageMode, TokenStore } from './token-store.js';
-export type { Credentials, Session, StoredSession, User } from './session.js';
+export type { Credentials, EmailStatus, Session, SignupInput, StoredSession, User } from './session.js';
+export { emailLinkToken } from './email-link.js';

@@ -13,6 +13,12 @@ export type Session = RouterOutputs['auth']['login'];
 /** The credentials `auth.login` and `auth.signup` take, without the transport choice the client makes itself. */
 export type Credentials = Pick<RouterInputs['auth']['login'], 'username' | 'password'>;
 
+/** What `auth.signup` takes besides the credentials: an optional email address (verified by an emailed link). */
+export type SignupInput = Credentials & Pick<RouterInputs['auth']['signup'], 'email'>;
+
+/** What `auth.email` returns: the proven address, and the one waiting for its link to be followed. */
+export type EmailStatus = RouterOutputs['auth']['email'];
+
 /**
  * A session as the client keeps it. `accessTokenExpiresAt` is in milliseconds on the local clock (see
  * access-token-lifetime.ts), so a client whose clock is off still refreshes on time.

@@ -10,6 +10,13 @@ export { migrationsFolder } from './migrate.js';
 export { createRepositories, type Repositories } from './repositories.js';
 export type { AuditRecordInput, AuditRepository } from './queries/audit.js';
 export type { CounterMove, CounterState, RateLimitCounters } from './queries/rate-limit-counters.js';
+export type {
+  EmailTokensRepository,
+  IssueEmailTokenInput,
+  IssuePasswordResetInput,
+  ResetRecipient,
+  ResetTarget,
+} from './queries/email-tokens.js';
 export { REFRESH_REUSE_REASON, type RefreshRotation } from './queries/refresh-rotation.js';
 export type {
   NewSessionInput,
@@ -27,10 +34,12 @@ export type {
   ChangedPassword,
   ChangePasswordInput,
   DisabledUser,
+  EmailVerification,
   NewUserInput,
   UserChangeBatch,
   UserChangeCursor,
   UserProfile,
+  ResetPasswordInput,
   UsersRepository,
 } from './queries/users.js';
 export * from './schema/index.js';

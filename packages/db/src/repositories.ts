@@ -1,6 +1,7 @@
 import type { Database } from './database.js';
 import { createAuditRepository, type AuditRepository } from './queries/audit.js';
 import { createRateLimitCounters, type RateLimitCounters } from './queries/rate-limit-counters.js';
+import { createEmailTokensRepository, type EmailTokensRepository } from './queries/email-tokens.js';
 import { createSessionsRepository, type SessionsRepository } from './queries/sessions.js';
 import { createTasksRepository, type TasksRepository } from './queries/tasks.js';
 import { createUsersRepository, type UsersRepository } from './queries/users.js';
@@ -13,6 +14,7 @@ export interface Repositories {
   tasks: TasksRepository;
   /** Login counters in rate-limiter-flexible's rows, two moved in one statement. */
   rateLimits: RateLimitCounters;
+  emailTokens: EmailTokensRepository;
 }
 
 /**
@@ -30,5 +32,6 @@ export function createRepositories(database: Pick<Database, 'orm'>): Repositorie
     audit: createAuditRepository(database.orm),
     tasks: createTasksRepository(database.orm),
     rateLimits: createRateLimitCounters(database.orm),
+    emailTokens: createEmailTokensRepository(database.orm),
   };
 }

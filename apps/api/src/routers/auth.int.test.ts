@@ -414,6 +414,7 @@ describe('auth.settings and auth.token', () => {
       sessionIdleSeconds: 30 * 86_400,
       sessionAbsoluteSeconds: 90 * 86_400,
       freshLoginSeconds: 300,
+      accountRecovery: true,
       password: { minLength: 8, maxLength: 256, maxBytes: 1024 },
     });
   });

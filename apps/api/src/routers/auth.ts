@@ -11,7 +11,18 @@ import { revokeOwnSession } from '../services/revoke-session.js';
 import { toPublicUser } from '../services/session.js';
 import { signup } from '../services/signup.js';
 import { freshProcedure, protectedProcedure, publicProcedure, router } from '../trpc.js';
-import { credentialsInput, loginInput, passwordSchema, refreshTokenSchema, uuidSchema } from './inputs.js';
+import { changeEmail, emailStatus, verifyEmail } from '../services/email-verification.js';
+import { requestPasswordReset, resetPassword } from '../services/password-reset.js';
+import {
+  accountIdentifierSchema,
+  emailLinkTokenSchema,
+  emailSchema,
+  loginInput,
+  passwordSchema,
+  refreshTokenSchema,
+  signupInput,
+  uuidSchema,
+} from './inputs.js';
 import { deliverDeviceToken } from './device-token-response.js';
 import { answerTransport, presentedRefreshToken } from './presented-refresh-token.js';
 import { deliverSession, withoutRefreshToken } from './session-response.js';
@@ -25,7 +36,7 @@ function clientOf(ctx: Context): ClientInfo {
 }
 
 export const authRouter = router({
-  signup: publicProcedure.input(credentialsInput).mutation(async ({ ctx, input }) => {
+  signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
     if (input.refreshTransport === 'cookie') ctx.refreshCookie.assertSettable('auth.signup');
     const issued = await signup(ctx.app, input, clientOf(ctx));
     ctx.log.userId = issued.user.id;
@@ -137,6 +148,27 @@ export const authRouter = router({
       // The refresh token is not rotated, so it stays wherever the session keeps it (cookie or body client).
       return withoutRefreshToken(await changePassword(ctx.app, ctx.token, input, clientOf(ctx)));
     }),
+
+  /** The account's proven address, and the one waiting for its verification link. */
+  email: protectedProcedure.query(({ ctx }) => emailStatus(ctx.app, ctx.token.userId)),
+
+  /** A new address: mailed a link, and the account's only once it is followed (the old one is told then). */
+  changeEmail: freshProcedure
+    .input(z.strictObject({ email: emailSchema }))
+    .mutation(({ ctx, input }) => changeEmail(ctx.app, ctx.token, input, clientOf(ctx))),
+
+  verifyEmail: publicProcedure
+    .input(z.strictObject({ token: emailLinkTokenSchema }))
+    .mutation(({ ctx, input }) => verifyEmail(ctx.app, input, clientOf(ctx))),
+
+  /** The same answer whatever the identifier names; a link goes only to an account's verified address. */
+  requestPasswordReset: publicProcedure
+    .input(z.strictObject({ identifier: accountIdentifierSchema }))
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx.app, input, clientOf(ctx))),
+
+  resetPassword: publicProcedure
+    .input(z.strictObject({ token: emailLinkTokenSchema, newPassword: passwordSchema }))
+    .mutation(({ ctx, input }) => resetPassword(ctx.app, input, clientOf(ctx))),
 
   auditEvents: protectedProcedure.query(async ({ ctx }) => {
     const events = await ctx.app.repositories.audit.listForUser(ctx.token.userId, {

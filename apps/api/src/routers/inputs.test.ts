@@ -49,6 +49,12 @@ describe('every string field of every procedure', () => {
         'admin.setRole.userId',
         'auth.changePassword.currentPassword',
         'auth.changePassword.newPassword',
+        'auth.changeEmail.email',
+        'auth.requestPasswordReset.identifier',
+        'auth.resetPassword.newPassword',
+        'auth.resetPassword.token',
+        'auth.signup.email',
+        'auth.verifyEmail.token',
         'auth.login.deviceToken',
         'auth.login.password',
         'auth.login.username',
@@ -68,10 +74,13 @@ describe('every string field of every procedure', () => {
   it.each(fields.map((entry) => [`${entry.procedure}.${entry.field}`, entry] as const))(
     '%s refuses a NUL or a lone surrogate anywhere in a value it would otherwise accept',
     (_name, { schema }) => {
-      // Values each kind of field accepts: a UUID, a username, a password, a title.
-      const accepted = ['0f8fad5b-d9cb-469f-a165-70867728950e', 'valid_name', 'a valid title'].filter(
-        (value) => schema.safeParse(value).success,
-      );
+      // Values each kind of field accepts: a UUID, a username, a password, a title, an email address.
+      const accepted = [
+        '0f8fad5b-d9cb-469f-a165-70867728950e',
+        'valid_name',
+        'a valid title',
+        'ada@example.com',
+      ].filter((value) => schema.safeParse(value).success);
       expect(accepted.length).toBeGreaterThan(0);
       fc.assert(
         fc.property(

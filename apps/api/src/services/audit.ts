@@ -18,7 +18,15 @@ export type AuditEventType =
   /** An operator created an account with the CLI (signup is the API's own way). */
   | 'user.created'
   /** An operator minted a development access token with the CLI (it starts a session). */
-  | 'token.minted';
+  | 'token.minted'
+  /** A verification link was mailed (signup or change with an address); detail has no address. */
+  | 'email.verification-sent'
+  /** A verification link was followed: the address is the account's now (detail `changed`: it replaced one). */
+  | 'email.verified'
+  /** Someone asked for a reset link for this account (userId null: no account, or none with a verified address). */
+  | 'password.reset-requested'
+  /** A reset link was used: the password is new and every session was revoked. */
+  | 'password.reset';
 
 /** Who did an administrative act: an admin through the API, or an operator through the CLI. */
 export type AuditActor = { userId: string } | { operator: 'cli' };

@@ -22,6 +22,8 @@ export interface AuthSettings {
   sessionAbsoluteSeconds: number;
   /** How long after a password was typed a sensitive call (changePassword) is still allowed. */
   freshLoginSeconds: number;
+  /** Email addresses, verification and password reset are available (ACCOUNT_RECOVERY). */
+  accountRecovery: boolean;
   password: { minLength: number; maxLength: number; maxBytes: number };
 }
 
@@ -35,6 +37,7 @@ export function authSettings(app: App): AuthSettings {
     sessionIdleSeconds: config.refreshTokenTtlSeconds,
     sessionAbsoluteSeconds: config.refreshTokenAbsoluteTtlSeconds,
     freshLoginSeconds: config.freshLoginSeconds,
+    accountRecovery: config.recovery !== null,
     password: {
       minLength: PASSWORD_MIN_LENGTH_DEFAULT,
       maxLength: PASSWORD_MAX_LENGTH,

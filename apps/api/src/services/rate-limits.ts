@@ -42,6 +42,12 @@ export interface AuthRateLimits {
   clearLogin(attempt: LoginAttempt): Promise<void>;
   /** Counts a signup from the address (IPv6 by /64); throws RATE_LIMITED when spent. */
   consumeSignup(clientAddress: string): Promise<void>;
+  /**
+   * Counts a call that mails someone (a reset request, an address change) per client address and per target:
+   * the username or address a reset names, whether or not an account has it (so a 429 tells nothing about
+   * existence), or the address a change would mail. Throws RATE_LIMITED when either is spent.
+   */
+  consumeRecovery(input: { clientAddress: string; target: string }): Promise<void>;
 }
 
 export interface AuthRateLimitRules {
@@ -49,6 +55,8 @@ export interface AuthRateLimitRules {
   loginPerDevice: RateLimitRule;
   loginPerAddress: RateLimitRule;
   signupPerAddress: RateLimitRule;
+  recoveryPerAddress: RateLimitRule;
+  recoveryPerAccount: RateLimitRule;
 }
 
 function rateLimited(msBeforeNext: number): ApiError {
@@ -82,6 +90,8 @@ export function createAuthRateLimits(
   const loginDevice = limiter('login_device', rules.loginPerDevice);
   const loginAddress = limiter('login_address', rules.loginPerAddress);
   const signupAddress = limiter('signup_address', rules.signupPerAddress);
+  const recoveryAddress = limiter('recovery_address', rules.recoveryPerAddress);
+  const recoveryTarget = limiter('recovery_target', rules.recoveryPerAccount);
 
   return {
     async consumeLogin({ username, clientAddress, deviceToken }) {
@@ -117,6 +127,10 @@ export function createAuthRateLimits(
     },
     async consumeSignup(clientAddress) {
       await consume(signupAddress, addressBucket(clientAddress));
+    },
+    async consumeRecovery({ clientAddress, target }) {
+      await consume(recoveryAddress, addressBucket(clientAddress));
+      await consume(recoveryTarget, accountKey(target));
     },
   };
 }

@@ -32,6 +32,10 @@ const TEST_ENV: EnvSource = {
   RATE_LIMIT_LOGIN_PER_DEVICE: '1000/15m',
   RATE_LIMIT_LOGIN_PER_ADDRESS: '1000/15m',
   RATE_LIMIT_SIGNUP_PER_ADDRESS: '1000/15m',
+  RATE_LIMIT_RECOVERY_PER_ADDRESS: '1000/15m',
+  RATE_LIMIT_RECOVERY_PER_ACCOUNT: '1000/15m',
+  // Emailed links point here; tests that read mail set MAIL_URL to their own SMTP server.
+  PUBLIC_WEB_URL: 'http://app.test',
   // The suite runs on either /trpc transport: `HTTP_TRANSPORT=official pnpm test` (unset: the default).
   HTTP_TRANSPORT: processEnv().HTTP_TRANSPORT,
 };
@@ -75,6 +79,8 @@ export interface TestApiOptions {
   log?: LogCapture;
   /** The password hasher (a test that counts argon2 work passes one built on a counting engine). */
   passwords?: PasswordHasher;
+  /** How the mail queue's worker is started (a test that looks at the request path alone holds it). */
+  mailSchedule?: (run: () => void) => void;
 }
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
@@ -100,6 +106,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     port: 0,
     logger,
     ...(options.passwords === undefined ? {} : { passwords: options.passwords }),
+    ...(options.mailSchedule === undefined ? {} : { mailSchedule: options.mailSchedule }),
   });
   const trpcUrl = `${server.url}/trpc`;
   const headers = (accessToken?: string): Record<string, string> =>

@@ -40,6 +40,9 @@ export function Layout(): ReactElement {
                 <li>
                   <NavLink to={ROUTES.changePassword}>Password</NavLink>
                 </li>
+                <li>
+                  <NavLink to={ROUTES.email}>Email</NavLink>
+                </li>
                 {user.role === 'admin' ? (
                   <li>
                     <NavLink to={ROUTES.admin}>Admin</NavLink>

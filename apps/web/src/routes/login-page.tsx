@@ -20,6 +20,9 @@ export function LoginPage(): ReactElement {
       ) : null}
       <CredentialsForm purpose="login" />
       <p>
+        <Link to={ROUTES.forgotPassword}>Forgot your password?</Link>
+      </p>
+      <p>
         New here? <Link to={ROUTES.signup}>Create an account</Link>
       </p>
     </section>

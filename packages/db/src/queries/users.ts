@@ -1,5 +1,7 @@
-import { and, asc, eq, gte, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm';
 import type { LatchkeyOrm } from '../database.js';
+import { databaseErrorSummary } from '../database-error-summary.js';
+import { emailTokens } from '../schema/email-tokens.js';
 import { sessions } from '../schema/sessions.js';
 import { users, type User, type UserRole } from '../schema/users.js';
 import { isUuid } from '../uuid.js';
@@ -52,6 +54,26 @@ export interface UserChangeBatch {
   cursor: UserChangeCursor;
 }
 
+export interface ResetPasswordInput {
+  /** SHA-256 hex of the emailed reset token. */
+  tokenHash: string;
+  newHash: string;
+  /** Becomes `passwordChangedAt` and the revocation time; the token must be unexpired at it. */
+  now: Date;
+  /** `revoked_reason` of every session it revokes. */
+  reason: string;
+}
+
+/** What following a verification link did. */
+export type EmailVerification =
+  | { status: 'verified'; user: User; previousEmail: string | null }
+  /** Unknown, used, replaced by a newer link, or expired; or the account is disabled. */
+  | { status: 'invalid' }
+  /** Another account proved this address first; nothing changed and the link is used up. */
+  | { status: 'taken' };
+
+const EMAIL_UNIQUE_INDEX = 'users_email_key';
+
 /** Accounts: creation with case-insensitive unique names, look-ups, password hash, role and disabling. */
 export interface UsersRepository {
   /** Creates the account, or returns null when the name is taken in any letter case (race-safe). */
@@ -94,6 +116,19 @@ export interface UsersRepository {
    * makes it wait, and the revocation that follows then sees the login's session.
    */
   changePassword(input: ChangePasswordInput): Promise<ChangedPassword | null>;
+  /**
+   * Uses a password-reset token: deletes it (so it works once, even when two resets race: the second finds no
+   * row), sets the new hash and revokes EVERY live session of the account, in one transaction, only while the
+   * account still has the address the link was sent to and is not disabled. Null when the token is unknown,
+   * used, replaced or expired (nothing written), or the account changed (the token is used up, nothing else).
+   * Like changePassword, the `UPDATE users` comes before the revocation, so a racing login is refused or revoked.
+   */
+  resetPassword(input: ResetPasswordInput): Promise<ChangedPassword | null>;
+  /**
+   * Uses a verification token: stores its address as the user's (verified now) in one transaction, deleting
+   * the token. `taken` when another account holds the address (the unique index decides a race).
+   */
+  verifyEmail(input: { tokenHash: string; now: Date }): Promise<EmailVerification>;
   /** Every account, oldest first. */
   list(): Promise<User[]>;
   setRole(id: string, role: UserRole): Promise<User | null>;
@@ -244,6 +279,74 @@ export function createUsersRepository(orm: LatchkeyOrm): UsersRepository {
           .returning({ id: sessions.id });
         return { user, revokedSessionIds: revoked.map((row) => row.id) };
       });
+    },
+
+    async resetPassword({ tokenHash, newHash, now, reason }) {
+      return orm.transaction(async (tx) => {
+        const [token] = await tx
+          .delete(emailTokens)
+          .where(
+            and(
+              eq(emailTokens.tokenHash, tokenHash),
+              eq(emailTokens.purpose, 'reset-password'),
+              gt(emailTokens.expiresAt, now),
+            ),
+          )
+          .returning({ userId: emailTokens.userId, email: emailTokens.email });
+        if (token === undefined) return null;
+        const [user] = await tx
+          .update(users)
+          .set({ passwordHash: newHash, passwordChangedAt: now })
+          .where(and(eq(users.id, token.userId), eq(users.email, token.email), isNull(users.disabledAt)))
+          .returning();
+        if (user === undefined) return null;
+        const revoked = await tx
+          .update(sessions)
+          .set({ revokedAt: now, revokedReason: reason })
+          .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)))
+          .returning({ id: sessions.id });
+        return { user, revokedSessionIds: revoked.map((row) => row.id) };
+      });
+    },
+
+    async verifyEmail({ tokenHash, now }) {
+      try {
+        return await orm.transaction(async (tx): Promise<EmailVerification> => {
+          const [token] = await tx
+            .delete(emailTokens)
+            .where(
+              and(
+                eq(emailTokens.tokenHash, tokenHash),
+                eq(emailTokens.purpose, 'verify-email'),
+                gt(emailTokens.expiresAt, now),
+              ),
+            )
+            .returning({ userId: emailTokens.userId, email: emailTokens.email });
+          if (token === undefined) return { status: 'invalid' };
+          const [before] = await tx
+            .select({ email: users.email })
+            .from(users)
+            .where(and(eq(users.id, token.userId), isNull(users.disabledAt)))
+            .for('update');
+          if (before === undefined) return { status: 'invalid' };
+          const [holder] = await tx
+            .select({ id: users.id })
+            .from(users)
+            .where(and(eq(users.email, token.email), ne(users.id, token.userId)));
+          if (holder !== undefined) return { status: 'taken' };
+          const [user] = await tx
+            .update(users)
+            .set({ email: token.email, emailVerifiedAt: now })
+            .where(eq(users.id, token.userId))
+            .returning();
+          if (user === undefined) return { status: 'invalid' };
+          return { status: 'verified', user, previousEmail: before.email };
+        });
+      } catch (error) {
+        // Two accounts proving one address at once: the unique index lets one commit; the other is refused.
+        if (databaseErrorSummary(error).constraint === EMAIL_UNIQUE_INDEX) return { status: 'taken' };
+        throw error;
+      }
     },
 
     async list() {

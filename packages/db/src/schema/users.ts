@@ -27,6 +27,13 @@ export const users = pgTable(
     changedXid: xid8('changed_xid')
       .notNull()
       .default(sql`pg_current_xact_id()`),
+    // The account's email address, stored only once its owner proved they read it (a signup or a change with
+    // an address waits in email_tokens until the link is followed), so an unverified claim never blocks the
+    // real owner and never receives a reset link. Normalised by the API before it gets here (apps/api
+    // src/services/email-address.ts: trimmed, NFC, lower-case), so one unique index on the column is the
+    // case-insensitive uniqueness.
+    email: text('email'),
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
   },
   (table) => [
     // Case-insensitive uniqueness: "Ada" and "ada" are one account, so one name cannot pass for another.
@@ -34,6 +41,11 @@ export const users = pgTable(
     uniqueIndex('users_username_lower_key').on(sql`lower(${table.username})`),
     // Changes polled by transaction id (see changedXid).
     index('users_changed_xid_idx').on(table.changedXid),
+    uniqueIndex('users_email_key').on(table.email),
+    check(
+      'users_email_verified_with_email',
+      sql`(${table.email} is null) = (${table.emailVerifiedAt} is null)`,
+    ),
     check('users_role_check', sql`${table.role} in ('user', 'admin')`),
     check('users_username_not_empty', sql`char_length(${table.username}) > 0`),
     check('users_password_hash_not_empty', sql`char_length(${table.passwordHash}) > 0`),

@@ -19,11 +19,12 @@ export function CredentialsForm(props: { purpose: 'login' | 'signup' }): ReactEl
 
   const submit = async (form: HTMLFormElement): Promise<void> => {
     const credentials = { username: formText(form, 'username'), password: formText(form, 'password') };
+    const email = signup ? formText(form, 'email').trim() : '';
     setPending(true);
     setError(null);
     try {
       const { client } = controller.getSnapshot();
-      if (signup) await client.signup(credentials);
+      if (signup) await client.signup(email === '' ? credentials : { ...credentials, email });
       else await client.login(credentials);
       await navigate(ROUTES.dashboard, { replace: true });
     } catch (caught) {
@@ -63,6 +64,16 @@ export function CredentialsForm(props: { purpose: 'login' | 'signup' }): ReactEl
             }
           : {})}
       />
+      {signup ? (
+        <FormField
+          label="Email (optional)"
+          name="email"
+          type="email"
+          autoComplete="email"
+          maxLength={254}
+          hint="Needed to reset a forgotten password. We mail a link to confirm it."
+        />
+      ) : null}
       <StorageModeSetting variant="full" />
       <button type="submit" disabled={pending}>
         {signup ? 'Sign up' : 'Log in'}

@@ -2,7 +2,15 @@
 // used where it is already meant for people: the password policy's reason.
 import { describeApiError } from '@latchkey/client';
 
-export type FormContext = 'login' | 'signup' | 'change-password' | 'other';
+export type FormContext =
+  | 'login'
+  | 'signup'
+  | 'change-password'
+  | 'forgot-password'
+  | 'reset-password'
+  | 'verify-email'
+  | 'change-email'
+  | 'other';
 
 /** One human sentence for a failed call. */
 export function humanErrorMessage(error: unknown, context: FormContext = 'other'): string {
@@ -13,8 +21,13 @@ export function humanErrorMessage(error: unknown, context: FormContext = 'other'
     case 'TOO_MANY_REQUESTS':
       return `Too many attempts. Try again in ${formatWait(info.retryAfterSeconds ?? 60)}.`;
     case 'CONFLICT':
+      if (context === 'verify-email') return 'Another account already uses this email address.';
       return context === 'signup' ? 'That username is taken. Choose another one.' : info.message;
+    case 'PRECONDITION_FAILED':
+      return 'Email and password reset are not enabled on this server.';
     case 'BAD_REQUEST':
+      if (info.reason === 'LINK_INVALID')
+        return 'This link is no longer valid: it was used, replaced by a newer one, or has expired. Ask for a new one.';
       return badRequestMessage(error, info.message);
     case 'FORBIDDEN':
       return info.reason === 'CSRF'
@@ -27,7 +40,9 @@ export function humanErrorMessage(error: unknown, context: FormContext = 'other'
             ? 'The current password is wrong.'
             : 'Wrong username or password.';
         case 'FRESH_LOGIN_REQUIRED':
-          return 'For your safety, log out and log in again before changing your password.';
+          return context === 'change-email'
+            ? 'For your safety, log out and log in again before changing your email address.'
+            : 'For your safety, log out and log in again before changing your password.';
         case 'REVOKED':
           return 'Your session was ended. Log in again.';
         default:

@@ -23,6 +23,11 @@ export const ROUTES = {
   changePassword: '/change-password',
   loggedOut: '/logged-out',
   admin: '/admin',
+  forgotPassword: '/forgot-password',
+  resetPassword: '/reset-password',
+  verifyEmail: '/verify-email',
+  email: '/email',
+  devMailbox: '/dev/mailbox',
 } as const;
 
 /**
