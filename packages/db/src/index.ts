@@ -25,6 +25,8 @@ export type { TaskChanges, TasksRepository } from './queries/tasks.js';
 export type {
   ChangedPassword,
   ChangePasswordInput,
+  DeleteAccountInput,
+  DeletedAccount,
   DisabledUser,
   NewUserInput,
   UsersRepository,
