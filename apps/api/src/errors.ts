@@ -8,7 +8,14 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 
 /** Reasons a caller can switch on, sent as `error.data.reason` (apps/api/README.md, Errors). */
 export type AuthFailureReason =
-  'MISSING' | 'EXPIRED' | 'INVALID' | 'REVOKED' | 'CREDENTIALS' | 'FRESH_LOGIN_REQUIRED' | 'CSRF';
+  | 'MISSING'
+  | 'EXPIRED'
+  | 'INVALID'
+  | 'REVOKED'
+  | 'CREDENTIALS'
+  | 'FRESH_LOGIN_REQUIRED'
+  | 'CSRF'
+  | 'SELF_TARGET';
 
 export type ApiErrorCode =
   | 'TOKEN_MISSING'
@@ -21,6 +28,7 @@ export type ApiErrorCode =
   | 'CREDENTIALS'
   | 'FRESH_LOGIN_REQUIRED'
   | 'ROLE_TOO_LOW'
+  | 'ADMIN_SELF_TARGET'
   | 'CSRF_REJECTED'
   | 'USERNAME_TAKEN'
   | 'NOT_FOUND'
@@ -75,6 +83,7 @@ const apiErrorTable = {
   CREDENTIALS: { code: 'UNAUTHORIZED', reason: 'CREDENTIALS' },
   FRESH_LOGIN_REQUIRED: { code: 'UNAUTHORIZED', reason: 'FRESH_LOGIN_REQUIRED' },
   ROLE_TOO_LOW: { code: 'FORBIDDEN' },
+  ADMIN_SELF_TARGET: { code: 'FORBIDDEN', reason: 'SELF_TARGET' },
   CSRF_REJECTED: { code: 'FORBIDDEN', reason: 'CSRF' },
   USERNAME_TAKEN: { code: 'CONFLICT' },
   NOT_FOUND: { code: 'NOT_FOUND' },
@@ -101,6 +110,7 @@ const defaultMessages = {
   CREDENTIALS: 'Invalid username or password',
   FRESH_LOGIN_REQUIRED: 'Log in again to do this',
   ROLE_TOO_LOW: 'Not allowed',
+  ADMIN_SELF_TARGET: 'An admin cannot do this to their own account or session',
   CSRF_REJECTED: 'Cross-site request refused',
   USERNAME_TAKEN: 'Username already taken',
   NOT_FOUND: 'Not found',
