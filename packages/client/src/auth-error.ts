@@ -1,8 +1,18 @@
 import { TRPCClientError } from '@trpc/client';
 
-/** The `reason` the API puts on auth failures (apps/api/README.md, Errors; `CSRF` comes with FORBIDDEN). */
+/**
+ * The `reason` the API puts on auth failures (apps/api/README.md, Errors; `CSRF` and `SELF_TARGET`, an admin
+ * acting on their own account, come with FORBIDDEN).
+ */
 export type ApiErrorReason =
-  'MISSING' | 'EXPIRED' | 'INVALID' | 'REVOKED' | 'CREDENTIALS' | 'FRESH_LOGIN_REQUIRED' | 'CSRF';
+  | 'MISSING'
+  | 'EXPIRED'
+  | 'INVALID'
+  | 'REVOKED'
+  | 'CREDENTIALS'
+  | 'FRESH_LOGIN_REQUIRED'
+  | 'CSRF'
+  | 'SELF_TARGET';
 
 const API_ERROR_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
   'MISSING',
@@ -12,6 +22,7 @@ const API_ERROR_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
   'CREDENTIALS',
   'FRESH_LOGIN_REQUIRED',
   'CSRF',
+  'SELF_TARGET',
 ]);
 
 /** What the client and the UI need to know about a failed call, read defensively from tRPC's error shape. */
