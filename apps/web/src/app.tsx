@@ -11,6 +11,7 @@ import type { SessionController } from './features/auth/session-controller.js';
 import { AdminPage } from './routes/admin-page.js';
 import { ChangePasswordPage } from './routes/change-password-page.js';
 import { DashboardPage } from './routes/dashboard-page.js';
+import { DeleteAccountPage } from './routes/delete-account-page.js';
 import { HomePage } from './routes/home-page.js';
 import { LoggedOutPage } from './routes/logged-out-page.js';
 import { LoginPage } from './routes/login-page.js';
@@ -70,6 +71,14 @@ export function createAppRouter(): ReturnType<typeof createBrowserRouter> {
           element: (
             <RouteGuard access="protected">
               <ChangePasswordPage />
+            </RouteGuard>
+          ),
+        },
+        {
+          path: ROUTES.deleteAccount,
+          element: (
+            <RouteGuard access="protected">
+              <DeleteAccountPage />
             </RouteGuard>
           ),
         },

@@ -2,7 +2,7 @@
 // used where it is already meant for people: the password policy's reason.
 import { describeApiError } from '@latchkey/client';
 
-export type FormContext = 'login' | 'signup' | 'change-password' | 'other';
+export type FormContext = 'login' | 'signup' | 'change-password' | 'delete-account' | 'other';
 
 /** One human sentence for a failed call. */
 export function humanErrorMessage(error: unknown, context: FormContext = 'other'): string {
@@ -17,17 +17,21 @@ export function humanErrorMessage(error: unknown, context: FormContext = 'other'
     case 'BAD_REQUEST':
       return badRequestMessage(error, info.message);
     case 'FORBIDDEN':
+      if (info.reason === 'SELF_TARGET') return 'An administrator cannot do that to their own account.';
       return info.reason === 'CSRF'
         ? 'The request was refused as cross-site. Reload the page and try again.'
         : 'You are not allowed to do that.';
     case 'UNAUTHORIZED':
       switch (info.reason) {
         case 'CREDENTIALS':
+          if (context === 'delete-account') return 'The password is wrong.';
           return context === 'change-password'
             ? 'The current password is wrong.'
             : 'Wrong username or password.';
         case 'FRESH_LOGIN_REQUIRED':
-          return 'For your safety, log out and log in again before changing your password.';
+          return context === 'delete-account'
+            ? 'For your safety, log out and log in again before deleting your account.'
+            : 'For your safety, log out and log in again before changing your password.';
         case 'REVOKED':
           return 'Your session was ended. Log in again.';
         default:
