@@ -9,7 +9,8 @@ import type { User } from './session.js';
  * - `unreachable`: the session could not be checked because the API did not answer.
  * - `account-deleted`: this tab or another one deleted the account.
  */
-export type AnonymousReason = 'none' | 'logged-out' | 'revoked' | 'expired' | 'unreachable' | 'account-deleted';
+export type AnonymousReason =
+  'none' | 'logged-out' | 'revoked' | 'expired' | 'unreachable' | 'account-deleted';
 
 export type AuthState =
   | { readonly status: 'restoring' }

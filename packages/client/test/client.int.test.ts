@@ -257,7 +257,9 @@ describe('ending sessions', () => {
 
   it('keeps the session when the password to delete the account is wrong', async () => {
     const { client } = await signedIn();
-    const error = await client.deleteAccount({ password: 'not-the-password-1' }).catch((caught: unknown) => caught);
+    const error = await client
+      .deleteAccount({ password: 'not-the-password-1' })
+      .catch((caught: unknown) => caught);
     expect(describeApiError(error).reason).toBe('CREDENTIALS');
     expect(client.getState()).toMatchObject({ status: 'authenticated' });
     await expect(client.api.tasks.list.query()).resolves.toEqual([]);

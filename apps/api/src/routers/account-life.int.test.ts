@@ -3,6 +3,7 @@
 // with its failures and the other user's view: user A cannot delete, revoke or read anything of user B's.
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anyString, objectContaining } from '../testing/matchers.js';
 import {
   GOOD_PASSWORD,
   post,
@@ -95,9 +96,11 @@ describe('auth.deleteAccount', () => {
   it('frees the name at once: the new account has a new id and sees nothing of the old one', async () => {
     const me = await signup();
     await api.client(me.accessToken).auth.deleteAccount.mutate({ password: GOOD_PASSWORD });
-    const again = await api
-      .client()
-      .auth.signup.mutate({ username: me.username, password: `${GOOD_PASSWORD} 2`, refreshTransport: 'body' });
+    const again = await api.client().auth.signup.mutate({
+      username: me.username,
+      password: `${GOOD_PASSWORD} 2`,
+      refreshTransport: 'body',
+    });
     expect(again.user.id).not.toBe(me.id);
     const client = api.client(again.accessToken);
     expect((await client.auth.auditEvents.query()).map((event) => event.type)).toEqual(['signup']);
@@ -126,7 +129,9 @@ describe('auth.deleteAccount', () => {
   });
 
   it('refuses a call without an access token (MISSING)', async () => {
-    expect(await errorData(api.client().auth.deleteAccount.mutate({ password: GOOD_PASSWORD }))).toMatchObject({
+    expect(
+      await errorData(api.client().auth.deleteAccount.mutate({ password: GOOD_PASSWORD })),
+    ).toMatchObject({
       reason: 'MISSING',
     });
   });
@@ -146,7 +151,9 @@ describe('auth.deleteAccount', () => {
     await api
       .client(victim.accessToken)
       .auth.changePassword.mutate({ currentPassword: GOOD_PASSWORD, newPassword: 'victim only passphrase' });
-    const call = api.client(attacker.accessToken).auth.deleteAccount.mutate({ password: 'victim only passphrase' });
+    const call = api
+      .client(attacker.accessToken)
+      .auth.deleteAccount.mutate({ password: 'victim only passphrase' });
     expect(await errorData(call)).toMatchObject({ reason: 'CREDENTIALS' });
     expect(await api.repositories.users.findById(victim.id)).not.toBeNull();
     expect(await api.repositories.users.findById(attacker.id)).not.toBeNull();
@@ -160,7 +167,9 @@ describe('auth.deleteAccount', () => {
     ['a nested value', { password: { deep: [[[GOOD_PASSWORD]]] } }],
   ])('answers %s with a clean BAD_REQUEST and deletes nothing', async (_name, body) => {
     const me = await signup();
-    const response = await post(api, 'auth.deleteAccount', body, { authorization: `Bearer ${me.accessToken}` });
+    const response = await post(api, 'auth.deleteAccount', body, {
+      authorization: `Bearer ${me.accessToken}`,
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as WireError).error.data.code).toBe('BAD_REQUEST');
     expect(await api.repositories.users.findById(me.id)).not.toBeNull();
@@ -168,10 +177,15 @@ describe('auth.deleteAccount', () => {
 
   it('clears the refresh cookie of the session it ended, and only that cookie', async () => {
     const username = uniqueUsername();
-    const signupResponse = await post(api, 'auth.signup', { username, password: GOOD_PASSWORD }, { origin: TEST_ORIGIN });
+    const signupResponse = await post(
+      api,
+      'auth.signup',
+      { username, password: GOOD_PASSWORD },
+      { origin: TEST_ORIGIN },
+    );
     const cookie = signupResponse.headers.getSetCookie()[0]!.split(';')[0]!;
-    const { accessToken } = ((await signupResponse.json()) as { result: { data: { accessToken: string } } }).result
-      .data;
+    const { accessToken } = ((await signupResponse.json()) as { result: { data: { accessToken: string } } })
+      .result.data;
     const response = await post(
       api,
       'auth.deleteAccount',
@@ -199,7 +213,9 @@ describe('auth.deleteAccount', () => {
     );
     expect(attack.status).toBe(200);
     expect(attack.headers.getSetCookie()).toEqual([]);
-    expect((await post(api, 'auth.refresh', {}, { cookie: victimCookie, origin: TEST_ORIGIN })).status).toBe(200);
+    expect((await post(api, 'auth.refresh', {}, { cookie: victimCookie, origin: TEST_ORIGIN })).status).toBe(
+      200,
+    );
   });
 
   it('a login racing the deletion ends with no live session', async () => {
@@ -247,7 +263,9 @@ describe('auth.endedSessions', () => {
     const byLogout = await login(me.username);
     await api.client(byLogout.accessToken).auth.logout.mutate({ refreshToken: byLogout.refreshToken! });
     const byUser = await login(me.username);
-    await api.client(me.accessToken).auth.revokeSession.mutate({ sessionId: sessionIdOf(byUser.accessToken) });
+    await api
+      .client(me.accessToken)
+      .auth.revokeSession.mutate({ sessionId: sessionIdOf(byUser.accessToken) });
     const byChange = await login(me.username);
     const changed = await api
       .client(me.accessToken)
@@ -285,7 +303,7 @@ describe('auth.endedSessions', () => {
     );
     const endedAt = ended.map((session) => session.endedAt);
     expect(endedAt).toEqual([...endedAt].sort().reverse());
-    expect(ended[0]).toMatchObject({ deviceLabel: expect.any(String), signedInFrom: expect.any(String) });
+    expect(ended[0]).toMatchObject({ deviceLabel: anyString, signedInFrom: anyString });
   });
 
   it('an admin disable reads user-disabled once the account is enabled again', async () => {
@@ -295,7 +313,7 @@ describe('auth.endedSessions', () => {
     await api.client(admin.accessToken).admin.enableUser.mutate({ userId: me.id });
     const again = await login(me.username);
     expect(await api.client(again.accessToken).auth.endedSessions.query()).toEqual([
-      expect.objectContaining({ id: me.sessionId, endedReason: 'user-disabled' }),
+      objectContaining({ id: me.sessionId, endedReason: 'user-disabled' }),
     ]);
   });
 
@@ -358,7 +376,7 @@ describe('admin.enableUser', () => {
 });
 
 describe('admin.revokeSession and admin.userSessions', () => {
-  it("ends one session of another user at once and leaves their others, audited with the admin", async () => {
+  it('ends one session of another user at once and leaves their others, audited with the admin', async () => {
     const admin = await signup({ admin: true });
     const me = await signup();
     const laptop = await login(me.username);
@@ -367,10 +385,14 @@ describe('admin.revokeSession and admin.userSessions', () => {
       [me.sessionId, sessionIdOf(laptop.accessToken)].sort(),
     );
 
-    await api.client(admin.accessToken).admin.revokeSession.mutate({ userId: me.id, sessionId: me.sessionId });
+    await api
+      .client(admin.accessToken)
+      .admin.revokeSession.mutate({ userId: me.id, sessionId: me.sessionId });
 
     expect(await errorData(api.client(me.accessToken).auth.me.query())).toMatchObject({ reason: 'REVOKED' });
-    expect(await errorData(api.client().auth.refresh.mutate({ refreshToken: me.refreshToken }))).toMatchObject({
+    expect(
+      await errorData(api.client().auth.refresh.mutate({ refreshToken: me.refreshToken })),
+    ).toMatchObject({
       reason: 'REVOKED',
     });
     expect(await api.client(laptop.accessToken).auth.me.query()).toMatchObject({ id: me.id });
@@ -408,7 +430,9 @@ describe('admin.revokeSession and admin.userSessions', () => {
     expect(await api.client(other.accessToken).auth.me.query()).toMatchObject({ id: other.id });
     await api.client(me.accessToken).auth.logout.mutate();
     expect(await revoke(me.id, me.sessionId)).toMatchObject({ code: 'NOT_FOUND' });
-    const unknownUser = api.client(admin.accessToken).admin.userSessions.query({ userId: crypto.randomUUID() });
+    const unknownUser = api
+      .client(admin.accessToken)
+      .admin.userSessions.query({ userId: crypto.randomUUID() });
     expect(await errorData(unknownUser)).toMatchObject({ code: 'NOT_FOUND' });
   });
 

@@ -6,6 +6,7 @@ import type { App } from '../app.js';
 import { ApiError } from '../errors.js';
 import { recordAudit } from './audit.js';
 import type { ClientInfo } from './client-info.js';
+import { confirmCallerPassword } from './confirm-password.js';
 import { reverifyPassword } from './reverify-password.js';
 
 // The first try, and one more after the stored hash moved by an upgrade of the same password at a login.
@@ -22,15 +23,7 @@ export async function deleteAccount(
   input: { password: string },
   client: ClientInfo,
 ): Promise<DeletedAccount> {
-  const user = await app.repositories.users.findById(token.userId);
-  if (user === null) throw new ApiError('SESSION_REVOKED');
-  // As for changePassword: a stolen access token must not become an unlimited password oracle.
-  await app.rateLimits.consumeLogin({
-    username: user.username,
-    clientAddress: client.clientAddress,
-    deviceToken: null,
-  });
-  if (!(await app.passwords.verify(user.passwordHash, input.password))) throw new ApiError('CREDENTIALS');
+  const user = await confirmCallerPassword(app, token, input.password, client);
   const deleted = await deleteOverCheckedHash(app, user, input.password);
   await recordAudit(app, {
     type: 'account.deleted',

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { Alert } from '../components/alert.js';
+import { SessionDevice } from '../components/session-device.js';
 import { humanErrorMessage } from '../features/auth/error-message.js';
 import { useSession } from '../features/auth/session-context.js';
 import { useTRPC } from '../trpc.js';
@@ -111,9 +112,7 @@ export function AdminPage(): ReactElement {
           </tbody>
         </table>
       )}
-      {shown === null ? null : (
-        <UserSessions user={shown} onError={setError} />
-      )}
+      {shown === null ? null : <UserSessions user={shown} onError={setError} />}
     </section>
   );
 }
@@ -156,10 +155,7 @@ function UserSessions(props: {
             {sessions.data.map((session) => (
               <tr key={session.id}>
                 <td>
-                  <span title={session.userAgent ?? undefined}>{session.deviceLabel}</span>
-                  {session.signedInFrom === null ? null : (
-                    <span className="hint session-address">Signed in from {session.signedInFrom}</span>
-                  )}
+                  <SessionDevice session={session} />
                 </td>
                 <td className="nowrap">{dateTime.format(new Date(session.createdAt))}</td>
                 <td>

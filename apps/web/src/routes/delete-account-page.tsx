@@ -50,7 +50,13 @@ export function DeleteAccountPage(): ReactElement {
           <input type="checkbox" id={confirmId} name="confirm" required />
           <label htmlFor={confirmId}>I understand that my account and tasks are deleted for good</label>
         </div>
-        <FormField label="Password" name="password" type="password" autoComplete="current-password" required />
+        <FormField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
         <button type="submit" className="danger" disabled={pending}>
           Delete my account
         </button>

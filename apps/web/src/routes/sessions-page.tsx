@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { Alert } from '../components/alert.js';
+import { SessionDevice } from '../components/session-device.js';
 import { humanErrorMessage } from '../features/auth/error-message.js';
 import { useLogout } from '../features/auth/use-logout.js';
 import { endedReasonText } from '../features/sessions/ended-reason.js';
@@ -53,11 +54,7 @@ export function SessionsPage(): ReactElement {
             {sessions.data.map((session) => (
               <tr key={session.id} aria-current={session.current ? 'true' : undefined}>
                 <td>
-                  <span title={session.userAgent ?? undefined}>{session.deviceLabel}</span>
-                  {session.current ? <span className="badge">This session</span> : null}
-                  {session.signedInFrom === null ? null : (
-                    <span className="hint session-address">Signed in from {session.signedInFrom}</span>
-                  )}
+                  <SessionDevice session={session} current={session.current} />
                 </td>
                 <td className="nowrap">{dateTime.format(new Date(session.createdAt))}</td>
                 <td className="nowrap">{dateTime.format(new Date(session.lastUsedAt))}</td>
@@ -97,10 +94,7 @@ export function SessionsPage(): ReactElement {
             {ended.data.map((session) => (
               <tr key={session.id}>
                 <td>
-                  <span title={session.userAgent ?? undefined}>{session.deviceLabel}</span>
-                  {session.signedInFrom === null ? null : (
-                    <span className="hint session-address">Signed in from {session.signedInFrom}</span>
-                  )}
+                  <SessionDevice session={session} />
                 </td>
                 <td className="nowrap">{dateTime.format(new Date(session.createdAt))}</td>
                 <td className="nowrap">{dateTime.format(new Date(session.endedAt))}</td>

@@ -467,7 +467,12 @@ describe('sessions.revoke', () => {
       await repos.sessions.revoke({ sessionId: session.id, userId: ada.id, reason: 'logout', now: at(2) }),
     ).toBe(true);
     expect(
-      await repos.sessions.revoke({ sessionId: session.id, userId: ada.id, reason: 'logout-all', now: at(3) }),
+      await repos.sessions.revoke({
+        sessionId: session.id,
+        userId: ada.id,
+        reason: 'logout-all',
+        now: at(3),
+      }),
     ).toBe(false);
     expect(await sessionRow(session.id)).toMatchObject({ revokedAt: at(2), revokedReason: 'logout' });
     expect(

@@ -360,7 +360,9 @@ describe('users.deleteAccount', () => {
     await repos.users.disable(user!.id, { now: at(1), reason: 'user-disabled' });
     expect(await remove('h')).toBeNull();
     expect(await repos.users.findById(user!.id)).not.toBeNull();
-    expect(await repos.users.deleteAccount({ userId: 'x', verifiedPasswordHash: 'h', now: at(5) })).toBeNull();
+    expect(
+      await repos.users.deleteAccount({ userId: 'x', verifiedPasswordHash: 'h', now: at(5) }),
+    ).toBeNull();
   });
 
   it('frees the name at once: a new account under it has a new id and inherits nothing', async () => {
