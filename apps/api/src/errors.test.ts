@@ -11,6 +11,7 @@ describe('the error table', () => {
     ['CREDENTIALS', 'UNAUTHORIZED', 'CREDENTIALS'],
     ['FRESH_LOGIN_REQUIRED', 'UNAUTHORIZED', 'FRESH_LOGIN_REQUIRED'],
     ['ROLE_TOO_LOW', 'FORBIDDEN', undefined],
+    ['ADMIN_SELF_TARGET', 'FORBIDDEN', 'SELF_TARGET'],
     ['CSRF_REJECTED', 'FORBIDDEN', 'CSRF'],
     ['USERNAME_TAKEN', 'CONFLICT', undefined],
     ['RATE_LIMITED', 'TOO_MANY_REQUESTS', undefined],

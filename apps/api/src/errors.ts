@@ -18,7 +18,8 @@ export type AuthFailureReason =
   /** An emailed link's token is unknown, used, replaced by a newer one or expired: ask for a new link. */
   | 'LINK_INVALID'
   /** This server runs without account recovery (ACCOUNT_RECOVERY=0): no email, no password reset. */
-  | 'RECOVERY_DISABLED';
+  | 'RECOVERY_DISABLED'
+  | 'SELF_TARGET';
 
 export type ApiErrorCode =
   | 'TOKEN_MISSING'
@@ -31,6 +32,7 @@ export type ApiErrorCode =
   | 'CREDENTIALS'
   | 'FRESH_LOGIN_REQUIRED'
   | 'ROLE_TOO_LOW'
+  | 'ADMIN_SELF_TARGET'
   | 'CSRF_REJECTED'
   | 'USERNAME_TAKEN'
   | 'NOT_FOUND'
@@ -88,6 +90,7 @@ const apiErrorTable = {
   CREDENTIALS: { code: 'UNAUTHORIZED', reason: 'CREDENTIALS' },
   FRESH_LOGIN_REQUIRED: { code: 'UNAUTHORIZED', reason: 'FRESH_LOGIN_REQUIRED' },
   ROLE_TOO_LOW: { code: 'FORBIDDEN' },
+  ADMIN_SELF_TARGET: { code: 'FORBIDDEN', reason: 'SELF_TARGET' },
   CSRF_REJECTED: { code: 'FORBIDDEN', reason: 'CSRF' },
   USERNAME_TAKEN: { code: 'CONFLICT' },
   NOT_FOUND: { code: 'NOT_FOUND' },
@@ -117,6 +120,7 @@ const defaultMessages = {
   CREDENTIALS: 'Invalid username or password',
   FRESH_LOGIN_REQUIRED: 'Log in again to do this',
   ROLE_TOO_LOW: 'Not allowed',
+  ADMIN_SELF_TARGET: 'An admin cannot do this to their own account or session',
   CSRF_REJECTED: 'Cross-site request refused',
   USERNAME_TAKEN: 'Username already taken',
   NOT_FOUND: 'Not found',

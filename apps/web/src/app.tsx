@@ -14,6 +14,7 @@ import { DashboardPage } from './routes/dashboard-page.js';
 import { DevMailboxPage } from './routes/dev-mailbox-page.js';
 import { EmailPage } from './routes/email-page.js';
 import { ForgotPasswordPage } from './routes/forgot-password-page.js';
+import { DeleteAccountPage } from './routes/delete-account-page.js';
 import { HomePage } from './routes/home-page.js';
 import { LoggedOutPage } from './routes/logged-out-page.js';
 import { LoginPage } from './routes/login-page.js';
@@ -75,6 +76,14 @@ export function createAppRouter(): ReturnType<typeof createBrowserRouter> {
           element: (
             <RouteGuard access="protected">
               <ChangePasswordPage />
+            </RouteGuard>
+          ),
+        },
+        {
+          path: ROUTES.deleteAccount,
+          element: (
+            <RouteGuard access="protected">
+              <DeleteAccountPage />
             </RouteGuard>
           ),
         },

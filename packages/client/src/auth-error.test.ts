@@ -29,6 +29,12 @@ describe('describeApiError', () => {
     });
   });
 
+  it('reads SELF_TARGET, an admin acting on their own account', () => {
+    expect(describeApiError(apiError({ code: 'FORBIDDEN', reason: 'SELF_TARGET' })).reason).toBe(
+      'SELF_TARGET',
+    );
+  });
+
   it('ignores a reason it does not know instead of passing it on', () => {
     expect(describeApiError(apiError({ code: 'UNAUTHORIZED', reason: 'SOMETHING_ELSE' })).reason).toBeNull();
   });

@@ -1,6 +1,9 @@
 import { TRPCClientError } from '@trpc/client';
 
-/** The `reason` the API puts on auth failures (apps/api/README.md, Errors; `CSRF` comes with FORBIDDEN). */
+/**
+ * The `reason` the API puts on auth failures (apps/api/README.md, Errors; `CSRF` and `SELF_TARGET`, an admin
+ * acting on their own account, come with FORBIDDEN).
+ */
 export type ApiErrorReason =
   | 'MISSING'
   | 'EXPIRED'
@@ -12,7 +15,8 @@ export type ApiErrorReason =
   /** An emailed link is unknown, used, replaced by a newer one or expired (BAD_REQUEST): ask for a new link. */
   | 'LINK_INVALID'
   /** The server runs without email and password reset (PRECONDITION_FAILED). */
-  | 'RECOVERY_DISABLED';
+  | 'RECOVERY_DISABLED'
+  | 'SELF_TARGET';
 
 const API_ERROR_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
   'MISSING',
@@ -24,6 +28,7 @@ const API_ERROR_REASONS: ReadonlySet<string> = new Set<ApiErrorReason>([
   'CSRF',
   'LINK_INVALID',
   'RECOVERY_DISABLED',
+  'SELF_TARGET',
 ]);
 
 /** What the client and the UI need to know about a failed call, read defensively from tRPC's error shape. */

@@ -7,8 +7,10 @@ import type { User } from './session.js';
  * - `revoked`: the server ended the session (revoked elsewhere, password changed, refresh token reuse).
  * - `expired`: the session could not be refreshed any more (idle or absolute lifetime reached).
  * - `unreachable`: the session could not be checked because the API did not answer.
+ * - `account-deleted`: this tab or another one deleted the account.
  */
-export type AnonymousReason = 'none' | 'logged-out' | 'revoked' | 'expired' | 'unreachable';
+export type AnonymousReason =
+  'none' | 'logged-out' | 'revoked' | 'expired' | 'unreachable' | 'account-deleted';
 
 export type AuthState =
   | { readonly status: 'restoring' }

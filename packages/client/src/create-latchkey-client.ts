@@ -104,6 +104,12 @@ export interface LatchkeyClient {
   /** Changes the password; the server revokes the other sessions and this one continues on new tokens. */
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<User>;
   /**
+   * Deletes the account (needs a fresh login and the password); the server ends every session of it and
+   * clears the refresh cookie. Then clears every local trace and tells the other tabs (`account-deleted`).
+   * A wrong password rejects with CREDENTIALS and changes nothing here.
+   */
+  deleteAccount(input: { password: string }): Promise<void>;
+  /**
    * Restores or re-checks the session: with a stored access token it asks the server (refreshing when
    * needed); without one it refreshes through the cookie (browser) or the stored refresh token (Node).
    * Concurrent calls share one attempt. Never rejects: the outcome is the returned state.
@@ -389,6 +395,10 @@ export function createLatchkeyClient(options: LatchkeyClientOptions): LatchkeyCl
       return current.status === 'authenticated' ? current.user : null;
     },
     changePassword: async (input) => acceptSession(await api.auth.changePassword.mutate(input)).user,
+    deleteAccount: async (input) => {
+      await api.auth.deleteAccount.mutate(input);
+      endSession('account-deleted', 'account-deleted');
+    },
     restore: () => {
       restoring ??= restoreOnce().finally(() => {
         restoring = null;

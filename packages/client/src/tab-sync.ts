@@ -8,7 +8,7 @@ import type { AnonymousReason } from './auth-state.js';
 import type { StoredSession } from './session.js';
 import { parseStoredSession } from './token-store.js';
 
-export type EndedReason = Extract<AnonymousReason, 'logged-out' | 'revoked' | 'expired'>;
+export type EndedReason = Extract<AnonymousReason, 'logged-out' | 'revoked' | 'expired' | 'account-deleted'>;
 
 /**
  * - `refreshing`: this tab holds the refresh lock and is refreshing; its outcome follows as `session` or
@@ -29,7 +29,12 @@ export interface TabSync {
 
 export const DEFAULT_TAB_CHANNEL_NAME = 'latchkey';
 
-const ENDED_REASONS: ReadonlySet<string> = new Set<EndedReason>(['logged-out', 'revoked', 'expired']);
+const ENDED_REASONS: ReadonlySet<string> = new Set<EndedReason>([
+  'logged-out',
+  'revoked',
+  'expired',
+  'account-deleted',
+]);
 
 /**
  * Opens the channel, or returns a no-op sync where BroadcastChannel does not exist.

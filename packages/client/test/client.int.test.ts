@@ -242,6 +242,28 @@ describe('ending sessions', () => {
     expect(after.refreshToken).toBe(before.refreshToken);
     await expect(client.api.tasks.list.query()).resolves.toEqual([]);
   });
+
+  it('deletes the account: anonymous (account-deleted), and neither the old refresh token nor a login works', async () => {
+    const { client, name } = await signedIn();
+    const { refreshToken } = client.store.read()!;
+    await client.deleteAccount({ password: PASSWORD });
+    expect(client.getState()).toEqual({ status: 'anonymous', reason: 'account-deleted' });
+    expect(client.store.read()).toBeNull();
+    const replay = newClient().client.api.auth.refresh.mutate({ refreshToken, refreshTransport: 'body' });
+    await expect(replay).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    const login = newClient().client.login({ username: name, password: PASSWORD });
+    expect(describeApiError(await login.catch((caught: unknown) => caught)).reason).toBe('CREDENTIALS');
+  });
+
+  it('keeps the session when the password to delete the account is wrong', async () => {
+    const { client } = await signedIn();
+    const error = await client
+      .deleteAccount({ password: 'not-the-password-1' })
+      .catch((caught: unknown) => caught);
+    expect(describeApiError(error).reason).toBe('CREDENTIALS');
+    expect(client.getState()).toMatchObject({ status: 'authenticated' });
+    await expect(client.api.tasks.list.query()).resolves.toEqual([]);
+  });
 });
 
 describe('several clients of one origin (BroadcastChannel)', () => {
@@ -260,6 +282,19 @@ describe('several clients of one origin (BroadcastChannel)', () => {
     const tabBSignedOut = new Promise((resolve) => tabB.onAuthStateChange(resolve));
     await tabA.logout();
     await expect(tabBSignedOut).resolves.toEqual({ status: 'anonymous', reason: 'logged-out' });
+    expect(tabB.store.read()).toBeNull();
+  });
+
+  it('tells the other clients on the channel that the account was deleted', async () => {
+    const channelName = `tabs-${randomUUID()}`;
+    const { client: tabA } = newClient({ tabSync: true, channelName });
+    const { client: tabB } = newClient({ tabSync: true, channelName });
+    const tabBSignedIn = new Promise((resolve) => tabB.onAuthStateChange(resolve));
+    await tabA.signup({ username: username(), password: PASSWORD });
+    await tabBSignedIn;
+    const tabBSignedOut = new Promise((resolve) => tabB.onAuthStateChange(resolve));
+    await tabA.deleteAccount({ password: PASSWORD });
+    await expect(tabBSignedOut).resolves.toEqual({ status: 'anonymous', reason: 'account-deleted' });
     expect(tabB.store.read()).toBeNull();
   });
 

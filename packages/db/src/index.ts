@@ -33,6 +33,8 @@ export type { TaskChanges, TasksRepository } from './queries/tasks.js';
 export type {
   ChangedPassword,
   ChangePasswordInput,
+  DeleteAccountInput,
+  DeletedAccount,
   DisabledUser,
   EmailVerification,
   NewUserInput,

@@ -105,6 +105,25 @@ it('logoutAll, revokeSession and disableUser reach the other instance too', asyn
   expect(await refusedOnSecondWithin(target.accessToken, 1000)).toBe('REVOKED');
 });
 
+it("deleteAccount and an admin's revokeSession reach the other instance too", async () => {
+  const admin = await signupOnFirst();
+  await first.repositories.users.setRole(admin.session.user.id, 'admin');
+  const target = await signupOnFirst();
+  await first.client(admin.accessToken).admin.revokeSession.mutate({
+    userId: target.session.user.id,
+    sessionId: sessionIdOf(target.accessToken),
+  });
+  expect(await refusedOnSecondWithin(target.accessToken, 1000)).toBe('REVOKED');
+
+  const leaving = await signupOnFirst();
+  const elsewhere = await second
+    .client()
+    .auth.login.mutate({ username: leaving.session.user.username, password: GOOD_PASSWORD });
+  await first.client(leaving.accessToken).auth.deleteAccount.mutate({ password: GOOD_PASSWORD });
+  expect(await refusedOnSecondWithin(elsewhere.accessToken, 1000)).toBe('REVOKED');
+  expect(await refusedOnSecondWithin(leaving.accessToken, 1000)).toBe('REVOKED');
+});
+
 it('refresh-token reuse detected on one instance revokes the access tokens on the other', async () => {
   const { accessToken, refreshToken } = await signupOnFirst();
   const rotated = await first.client().auth.refresh.mutate({ refreshToken });
@@ -156,6 +175,25 @@ describe('revocations whose notification never arrives', () => {
       }
     },
   );
+
+  it("a deleted account's sessions are refused after the next poll: their rows outlive the account", async () => {
+    const poller = await startPoller(20);
+    try {
+      const { session, accessToken } = await signupOnFirst();
+      expect(await reasonOn(poller, accessToken)).toBeNull();
+      const user = await first.repositories.users.findById(session.user.id);
+      // Straight to the repository, as a deletion whose NOTIFY was lost leaves the tables.
+      const deleted = await first.repositories.users.deleteAccount({
+        userId: session.user.id,
+        verifiedPasswordHash: user!.passwordHash,
+        now: first.clock.now(),
+      });
+      expect(deleted?.revokedSessionIds).toEqual([sessionIdOf(accessToken)]);
+      expect(await refusedWithin(poller, accessToken, 5000)).toBe('REVOKED');
+    } finally {
+      await poller.close();
+    }
+  });
 });
 
 if (testDatabaseKind === 'postgres') {

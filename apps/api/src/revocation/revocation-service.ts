@@ -1,5 +1,5 @@
-// Every revocation goes through here (logout, logoutAll, revokeSession, changePassword, disableUser, refresh
-// reuse), so each one is written to PostgreSQL AND announced to every API instance the same way:
+// Every revocation goes through here (logout, logoutAll, revokeSession, changePassword, disableUser, the admin's
+// revokeSession, deleteAccount, refresh reuse), so each one is written to PostgreSQL AND announced to every API instance the same way:
 //   1. the database row is revoked (the durable truth, what refresh and the next start-up read);
 //   2. this instance adds the ids to its in-memory set at once;
 //   3. NOTIFY latchkey_revoked tells every other instance, which adds them to its own set.
@@ -9,7 +9,14 @@
 // that connection was down is lost. The re-read follows a cursor of transaction ids that never passes a
 // transaction still running (`sessions.readRevocations`), so a revocation stamped by a clock that is behind,
 // or committed after a later one, is still read at the first poll after its commit, notification or not.
-import type { Database, RevocationCursor, Repositories, SessionOwner } from '@latchkey/db';
+import type {
+  Database,
+  DeleteAccountInput,
+  RevocationCursor,
+  Repositories,
+  SessionEndReason,
+  SessionOwner,
+} from '@latchkey/db';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { RevokedSessions } from './revoked-sessions.js';
@@ -31,13 +38,19 @@ export interface RevocationService {
   /** Stops listening and polling, and waits for a poll in flight, so no query runs after it resolves. */
   stop(): Promise<void>;
   /** Revokes one session of `userId`; false when it is not theirs or already revoked. */
-  revokeSession(input: { sessionId: string; userId: string; reason: string }): Promise<boolean>;
+  revokeSession(input: { sessionId: string; userId: string; reason: SessionEndReason }): Promise<boolean>;
   /** Revokes every live session of the user but `exceptSessionId`; returns the revoked ids. */
-  revokeUserSessions(input: { userId: string; reason: string; exceptSessionId?: string }): Promise<string[]>;
+  revokeUserSessions(input: {
+    userId: string;
+    reason: SessionEndReason;
+    exceptSessionId?: string;
+  }): Promise<string[]>;
   /** Revokes the session behind a refresh token (logout by cookie or body); null when unknown or already revoked. */
-  revokeByRefreshToken(refreshTokenHash: string, reason: string): Promise<SessionOwner | null>;
+  revokeByRefreshToken(refreshTokenHash: string, reason: SessionEndReason): Promise<SessionOwner | null>;
   /** Disables the account and revokes all its sessions at once. */
-  disableUser(userId: string, reason: string): ReturnType<Repositories['users']['disable']>;
+  disableUser(userId: string, reason: SessionEndReason): ReturnType<Repositories['users']['disable']>;
+  /** Deletes the account (`users.deleteAccount`) and revokes all its sessions at once. */
+  deleteAccount(input: Omit<DeleteAccountInput, 'now'>): ReturnType<Repositories['users']['deleteAccount']>;
   /** Announces sessions the database already revoked (refresh reuse is revoked inside the rotation). */
   announce(sessionIds: readonly string[], revokedAt: Date): Promise<void>;
 }
@@ -191,6 +204,13 @@ export function createRevocationService(options: {
       const disabled = await repositories.users.disable(userId, { now: at, reason });
       if (disabled !== null) await announce(disabled.revokedSessionIds, at);
       return disabled;
+    },
+
+    async deleteAccount(input) {
+      const at = now();
+      const deleted = await repositories.users.deleteAccount({ ...input, now: at });
+      if (deleted !== null) await announce(deleted.revokedSessionIds, at);
+      return deleted;
     },
 
     announce,

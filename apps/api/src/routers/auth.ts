@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import { ApiError } from '../errors.js';
 import { changePassword } from '../services/change-password.js';
+import { deleteAccount } from '../services/delete-account.js';
 import { authSettings, describeToken } from '../services/describe.js';
 import type { ClientInfo } from '../services/client-info.js';
 import { login } from '../services/login.js';
@@ -26,10 +27,13 @@ import {
 import { deliverDeviceToken } from './device-token-response.js';
 import { answerTransport, presentedRefreshToken } from './presented-refresh-token.js';
 import { deliverSession, withoutRefreshToken } from './session-response.js';
-import { describeSessionDevice } from './session-device.js';
+import { endedSessionView, sessionView } from './session-view.js';
 
 // How many audit events `auth.auditEvents` returns, newest first.
 const AUDIT_EVENTS_LIMIT = 100;
+// How many ended sessions `auth.endedSessions` returns, most recently ended first: a page's worth, while every
+// ended row is kept (each API instance reads revocations from them).
+const ENDED_SESSIONS_LIMIT = 20;
 
 function clientOf(ctx: Context): ClientInfo {
   return { clientAddress: ctx.request.clientAddress, userAgent: ctx.request.userAgent };
@@ -124,15 +128,17 @@ export const authRouter = router({
       ctx.app.config.now(),
     );
     return sessions.map((session) => ({
-      id: session.id,
-      createdAt: session.createdAt.toISOString(),
-      lastUsedAt: session.lastUsedAt.toISOString(),
-      userAgent: session.userAgent,
-      ...describeSessionDevice(session.userAgent),
-      // The row keeps the address and agent of the login; a refresh moves lastUsedAt only.
-      signedInFrom: session.ip,
+      ...sessionView(session),
       current: session.id === ctx.token.sessionId,
     }));
+  }),
+
+  /** The caller's sessions that were ended (not merely expired), most recently ended first, and why. */
+  endedSessions: protectedProcedure.query(async ({ ctx }) => {
+    const sessions = await ctx.app.repositories.sessions.listEndedForUser(ctx.token.userId, {
+      limit: ENDED_SESSIONS_LIMIT,
+    });
+    return sessions.flatMap((session) => endedSessionView(session) ?? []);
   }),
 
   revokeSession: protectedProcedure
@@ -169,6 +175,19 @@ export const authRouter = router({
   resetPassword: publicProcedure
     .input(z.strictObject({ token: emailLinkTokenSchema, newPassword: passwordSchema }))
     .mutation(({ ctx, input }) => resetPassword(ctx.app, input, clientOf(ctx))),
+  // The password again, on top of a fresh login: the one call that cannot be undone. The refresh cookie is
+  // cleared only when it names one of the sessions this call revoked, as for logoutAll: a script's own
+  // account must not make the browser forget another account's live cookie.
+  deleteAccount: freshProcedure
+    .input(z.strictObject({ password: passwordSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const cookieOwner = await refreshTokenOwner(ctx.app, ctx.refreshCookie.readIfSingle());
+      if (cookieOwner?.userId === ctx.token.userId) ctx.refreshCookie.assertSettable('auth.deleteAccount');
+      const deleted = await deleteAccount(ctx.app, ctx.token, input, clientOf(ctx));
+      if (cookieOwner !== null && deleted.revokedSessionIds.includes(cookieOwner.sessionId))
+        ctx.refreshCookie.clear();
+      return { ok: true as const };
+    }),
 
   auditEvents: protectedProcedure.query(async ({ ctx }) => {
     const events = await ctx.app.repositories.audit.listForUser(ctx.token.userId, {

@@ -46,6 +46,11 @@ describe('every string field of every procedure', () => {
     expect(fields.map(({ procedure, field }) => `${procedure}.${field}`).sort()).toEqual(
       [
         'admin.disableUser.userId',
+        'admin.enableUser.userId',
+        'admin.revokeSession.sessionId',
+        'admin.revokeSession.userId',
+        'admin.userSessions.userId',
+        'auth.deleteAccount.password',
         'admin.setRole.userId',
         'auth.changePassword.currentPassword',
         'auth.changePassword.newPassword',

@@ -14,6 +14,12 @@ export type AuditEventType =
   | 'password.changed'
   | 'session.revoked'
   | 'user.disabled'
+  /** An admin let a disabled account log in again. */
+  | 'user.enabled'
+  /** An admin ended one session of another user. */
+  | 'session.revoked.by-admin'
+  /** The user deleted their own account; the events before it keep its id (SECURITY.md, "The account's life"). */
+  | 'account.deleted'
   | 'role.changed'
   /** An operator created an account with the CLI (signup is the API's own way). */
   | 'user.created'

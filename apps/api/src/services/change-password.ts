@@ -4,6 +4,7 @@ import type { App } from '../app.js';
 import { ApiError } from '../errors.js';
 import { recordAudit } from './audit.js';
 import type { ClientInfo } from './client-info.js';
+import { confirmCallerPassword } from './confirm-password.js';
 import { assertPasswordAllowed } from './password-rules.js';
 import { reverifyPassword } from './reverify-password.js';
 import { issueSession, type IssuedSession } from './session.js';
@@ -22,16 +23,7 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   client: ClientInfo,
 ): Promise<IssuedSession> {
-  const user = await app.repositories.users.findById(token.userId);
-  if (user === null) throw new ApiError('SESSION_REVOKED');
-  // A stolen access token must not become an unlimited password oracle: count it like an untrusted login attempt.
-  await app.rateLimits.consumeLogin({
-    username: user.username,
-    clientAddress: client.clientAddress,
-    deviceToken: null,
-  });
-  if (!(await app.passwords.verify(user.passwordHash, input.currentPassword)))
-    throw new ApiError('CREDENTIALS');
+  const user = await confirmCallerPassword(app, token, input.currentPassword, client);
   assertPasswordAllowed(input.newPassword, { username: user.username, field: 'newPassword' });
   const newHash = await app.passwords.hash(input.newPassword);
   const changed = await changeOverCheckedHash(app, { user, password: input.currentPassword, newHash, token });

@@ -168,7 +168,7 @@ describe('the same work for every failed login', () => {
     await api.client().auth.signup.mutate({ username, password: GOOD_PASSWORD });
     const disabled = uniqueUsername();
     const { user } = await api.client().auth.signup.mutate({ username: disabled, password: GOOD_PASSWORD });
-    await api.repositories.users.disable(user.id, { now: new Date(), reason: 'test' });
+    await api.repositories.users.disable(user.id, { now: new Date(), reason: 'user-disabled' });
 
     const workFor = async (body: { username: string; password: string }): Promise<unknown> => {
       engine.reset();

@@ -65,7 +65,7 @@ describe('rotation', () => {
 
   it('refuses the refresh token of a disabled user with REVOKED', async () => {
     const { refreshToken, session } = await signup();
-    await api.repositories.users.disable(session.user.id, { now: new Date(), reason: 'test' });
+    await api.repositories.users.disable(session.user.id, { now: new Date(), reason: 'user-disabled' });
     expect(await reasonOf(refresh(refreshToken))).toBe('REVOKED');
   });
 });

@@ -28,10 +28,22 @@ export const PROCEDURES = {
   'admin.users': [],
   'admin.setRole': ['userId', 'role'],
   'admin.disableUser': ['userId'],
+  'admin.enableUser': ['userId'],
+  'admin.userSessions': ['userId'],
+  'admin.revokeSession': ['userId', 'sessionId'],
+  'auth.endedSessions': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ProcedureName = keyof typeof PROCEDURES;
-const QUERIES = new Set(['auth.me', 'auth.sessions', 'auth.auditEvents', 'tasks.list', 'admin.users']);
+const QUERIES = new Set([
+  'auth.me',
+  'auth.sessions',
+  'auth.endedSessions',
+  'auth.auditEvents',
+  'tasks.list',
+  'admin.users',
+  'admin.userSessions',
+]);
 const procedureNames = Object.keys(PROCEDURES) as ProcedureName[];
 const SESSION_ENDING: ReadonlySet<string> = new Set(['auth.logout', 'auth.logoutAll', 'auth.changePassword']);
 

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { ReactElement } from 'react';
+import { Link } from 'react-router';
 import { Alert } from '../components/alert.js';
 import { FormField } from '../components/form-field.js';
 import { formText } from '../components/form-text.js';
 import { humanErrorMessage } from '../features/auth/error-message.js';
+import { ROUTES } from '../features/auth/guard-decision.js';
 import { useSessionController } from '../features/auth/session-context.js';
 
 export function ChangePasswordPage(): ReactElement {
@@ -57,6 +59,9 @@ export function ChangePasswordPage(): ReactElement {
           Change password
         </button>
       </form>
+      <p>
+        <Link to={ROUTES.deleteAccount}>Delete your account</Link>
+      </p>
     </section>
   );
 }

@@ -14,6 +14,9 @@ export function LoginPage(): ReactElement {
       {ended === 'revoked' ? (
         <Alert tone="info">Your session was ended (logged out elsewhere or revoked). Log in again.</Alert>
       ) : null}
+      {ended === 'account-deleted' ? (
+        <Alert tone="info">Your account was deleted, with its tasks and every session.</Alert>
+      ) : null}
       {ended === 'expired' ? <Alert tone="info">Your session expired. Log in again.</Alert> : null}
       {ended === 'unreachable' ? (
         <Alert tone="error">Could not reach the server to restore your session. Check your connection.</Alert>

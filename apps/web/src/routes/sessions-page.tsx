@@ -2,8 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ReactElement } from 'react';
 import { Alert } from '../components/alert.js';
+import { SessionDevice } from '../components/session-device.js';
 import { humanErrorMessage } from '../features/auth/error-message.js';
 import { useLogout } from '../features/auth/use-logout.js';
+import { endedReasonText } from '../features/sessions/ended-reason.js';
 import { useTRPC } from '../trpc.js';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -13,10 +15,15 @@ export function SessionsPage(): ReactElement {
   const queryClient = useQueryClient();
   const logout = useLogout();
   const sessions = useQuery(trpc.auth.sessions.queryOptions());
+  const ended = useQuery(trpc.auth.endedSessions.queryOptions());
   const [error, setError] = useState<string | null>(null);
   const revoke = useMutation(
     trpc.auth.revokeSession.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() }),
+      onSuccess: () =>
+        Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.auth.endedSessions.queryKey() }),
+        ]),
       onError: (caught) => {
         setError(humanErrorMessage(caught));
       },
@@ -47,11 +54,7 @@ export function SessionsPage(): ReactElement {
             {sessions.data.map((session) => (
               <tr key={session.id} aria-current={session.current ? 'true' : undefined}>
                 <td>
-                  <span title={session.userAgent ?? undefined}>{session.deviceLabel}</span>
-                  {session.current ? <span className="badge">This session</span> : null}
-                  {session.signedInFrom === null ? null : (
-                    <span className="hint session-address">Signed in from {session.signedInFrom}</span>
-                  )}
+                  <SessionDevice session={session} current={session.current} />
                 </td>
                 <td className="nowrap">{dateTime.format(new Date(session.createdAt))}</td>
                 <td className="nowrap">{dateTime.format(new Date(session.lastUsedAt))}</td>
@@ -69,6 +72,33 @@ export function SessionsPage(): ReactElement {
                     </button>
                   )}
                 </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2 id="ended-sessions-title">Recently ended</h2>
+      {ended.isError ? <Alert tone="error">{humanErrorMessage(ended.error)}</Alert> : null}
+      {ended.data?.length === 0 ? <p>No session of yours has been ended yet.</p> : null}
+      {ended.data === undefined || ended.data.length === 0 ? null : (
+        <table aria-labelledby="ended-sessions-title">
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Ended</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ended.data.map((session) => (
+              <tr key={session.id}>
+                <td>
+                  <SessionDevice session={session} />
+                </td>
+                <td className="nowrap">{dateTime.format(new Date(session.createdAt))}</td>
+                <td className="nowrap">{dateTime.format(new Date(session.endedAt))}</td>
+                <td>{endedReasonText(session.endedReason)}</td>
               </tr>
             ))}
           </tbody>

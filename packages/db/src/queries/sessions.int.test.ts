@@ -1,4 +1,4 @@
-import { count, eq, isNull, and } from 'drizzle-orm';
+import { count, eq, isNull, and, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRepositories, type Repositories } from '../repositories.js';
@@ -420,6 +420,42 @@ describe('sessions.listActiveForUser', () => {
   });
 });
 
+describe('sessions.listEndedForUser', () => {
+  it('lists the user’s revoked sessions, most recently ended first, at most `limit`, with their reasons', async () => {
+    const first = await login(ada);
+    const second = await login(ada);
+    const third = await login(ada);
+    await login(ada); // live
+    await login(ada, at(-IDLE)); // expired, never revoked
+    const bobs = await login(bob);
+    const revoke = (sessionId: string, userId: string, reason: 'logout' | 'revoked-by-admin', now: Date) =>
+      repos.sessions.revoke({ sessionId, userId, reason, now });
+    await revoke(second.session.id, ada.id, 'revoked-by-admin', at(10));
+    await revoke(first.session.id, ada.id, 'logout', at(20));
+    await revoke(third.session.id, ada.id, 'logout', at(5));
+    await revoke(bobs.session.id, bob.id, 'logout', at(30));
+
+    const ended = await repos.sessions.listEndedForUser(ada.id, { limit: 2 });
+
+    expect(ended.map((session) => [session.id, session.revokedReason])).toEqual([
+      [first.session.id, 'logout'],
+      [second.session.id, 'revoked-by-admin'],
+    ]);
+    expect(await repos.sessions.listEndedForUser(ada.id, { limit: 10 })).toHaveLength(3);
+    expect(await repos.sessions.listEndedForUser('nope', { limit: 10 })).toEqual([]);
+  });
+
+  it('refuses a revocation reason outside the known set at the database (check constraint)', async () => {
+    const { session } = await login(ada);
+    const error = await databaseErrorOf(
+      db.database.orm.execute(
+        sql`update sessions set revoked_at = now(), revoked_reason = 'because' where id = ${session.id}`,
+      ),
+    );
+    expect(error).toContain('sessions_revoked_reason_known');
+  });
+});
+
 describe('sessions.revoke', () => {
   it('revokes only the owner’s live session, once', async () => {
     const { session } = await login(ada);
@@ -431,7 +467,12 @@ describe('sessions.revoke', () => {
       await repos.sessions.revoke({ sessionId: session.id, userId: ada.id, reason: 'logout', now: at(2) }),
     ).toBe(true);
     expect(
-      await repos.sessions.revoke({ sessionId: session.id, userId: ada.id, reason: 'again', now: at(3) }),
+      await repos.sessions.revoke({
+        sessionId: session.id,
+        userId: ada.id,
+        reason: 'logout-all',
+        now: at(3),
+      }),
     ).toBe(false);
     expect(await sessionRow(session.id)).toMatchObject({ revokedAt: at(2), revokedReason: 'logout' });
     expect(
@@ -558,11 +599,11 @@ describe('sessions.readRevocations', () => {
     });
     await repos.sessions.revokeByRefreshHash(byHash.hash, 'logout', at(2));
     await repos.sessions.revokeAllForUser({ userId: bob.id, reason: 'logout-all', now: at(3) });
-    await repos.users.disable(disabled!.id, { now: at(4), reason: 'admin-disabled' });
+    await repos.users.disable(disabled!.id, { now: at(4), reason: 'user-disabled' });
     expect((await rotate(reused.hash, at(1 + GRACE + 1))).kind).toBe('reuse');
     await db.database.orm
       .update(sessions)
-      .set({ revokedAt: at(6), revokedReason: 'by hand' })
+      .set({ revokedAt: at(6), revokedReason: 'revoked-by-admin' })
       .where(eq(sessions.id, byHand.session.id));
 
     const next = await repos.sessions.readRevocations({ cursor });
@@ -625,7 +666,7 @@ if (testDatabaseKind === 'postgres') {
       const second = postgres(db.url!, { max: 1, onnotice: () => undefined });
       try {
         const revoke = (sql: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, id: string) =>
-          sql`update sessions set revoked_at = now(), revoked_reason = 'test' where id = ${id}`;
+          sql`update sessions set revoked_at = now(), revoked_reason = 'logout' where id = ${id}`;
         // Transaction A takes its id first (its first write) and stays open.
         const a = await first.reserve();
         await a`begin`;

@@ -1,8 +1,8 @@
-import { and, desc, eq, gt, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { LatchkeyOrm } from '../database.js';
 import { auditEvents } from '../schema/audit-events.js';
 import { refreshTokens } from '../schema/refresh-tokens.js';
-import { sessions, type Session } from '../schema/sessions.js';
+import { sessions, type Session, type SessionEndReason } from '../schema/sessions.js';
 import { users, type User } from '../schema/users.js';
 import { isUuid } from '../uuid.js';
 import { buildRotationStatements } from './refresh-rotation-statements.js';
@@ -95,13 +95,18 @@ export interface SessionsRepository {
   findActiveById(id: string, now: Date): Promise<SessionWithUser | null>;
   /** The user's sessions that are not revoked and not expired, most recently used first. */
   listActiveForUser(userId: string, now: Date): Promise<Session[]>;
+  /**
+   * The user's sessions that were revoked (by any path; `revokedReason` says which), most recently ended
+   * first, at most `limit`. Sessions that only expired are not among them.
+   */
+  listEndedForUser(userId: string, options: { limit: number }): Promise<Session[]>;
   /** Revokes the session only if it belongs to `userId` and is not revoked yet; true when this call revoked it. */
-  revoke(input: { sessionId: string; userId: string; reason: string; now: Date }): Promise<boolean>;
+  revoke(input: { sessionId: string; userId: string; reason: SessionEndReason; now: Date }): Promise<boolean>;
   /**
    * Revokes the session that issued the token with this hash (current or any earlier one of its chain),
    * if it is not revoked yet. Null when the hash is unknown or the session was already revoked.
    */
-  revokeByRefreshHash(hash: string, reason: string, now: Date): Promise<SessionOwner | null>;
+  revokeByRefreshHash(hash: string, reason: SessionEndReason, now: Date): Promise<SessionOwner | null>;
   /**
    * The session that issued the token with this hash (current or any earlier one of its chain) and its user,
    * revoked or not; null when the hash is unknown. Lets a caller tell whose session a presented token names.
@@ -110,7 +115,7 @@ export interface SessionsRepository {
   /** Revokes every not-yet-revoked session of the user (but `exceptSessionId`); returns their ids. */
   revokeAllForUser(input: {
     userId: string;
-    reason: string;
+    reason: SessionEndReason;
     now: Date;
     exceptSessionId?: string;
   }): Promise<string[]>;
@@ -168,6 +173,15 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
     .where(and(eq(sessions.userId, sql.placeholder('userId')), liveAt(sql.placeholder('now'))))
     .orderBy(desc(sessions.lastUsedAt), desc(sessions.id))
     .prepare('sessions_list_active_for_user');
+
+  const listEndedForUser = orm
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, sql.placeholder('userId')), isNotNull(sessions.revokedAt)))
+    // Written as sessions_user_id_ended_idx is, so the newest few are read from the index.
+    .orderBy(sql`${sessions.revokedAt} desc nulls last`, desc(sessions.id))
+    .limit(sql.placeholder('limit'))
+    .prepare('sessions_list_ended_for_user');
 
   const listRevokedSince = orm
     .select({ sessionId: sessions.id, revokedAt: sessions.revokedAt })
@@ -322,6 +336,11 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
     async listActiveForUser(userId, now) {
       if (!isUuid(userId)) return [];
       return listActiveForUser.execute({ userId, now: timestamp(now) });
+    },
+
+    async listEndedForUser(userId, { limit }) {
+      if (!isUuid(userId)) return [];
+      return listEndedForUser.execute({ userId, limit });
     },
 
     async revoke({ sessionId, userId, reason, now }) {

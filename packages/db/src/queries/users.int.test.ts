@@ -2,7 +2,10 @@ import { count, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRepositories, type Repositories } from '../repositories.js';
 import { users } from '../schema/users.js';
+import { auditEvents } from '../schema/audit-events.js';
+import { refreshTokens } from '../schema/refresh-tokens.js';
 import { sessions as sessionsTable } from '../schema/sessions.js';
+import { tasks } from '../schema/tasks.js';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../testing/index.js';
 import { at, databaseErrorOf, lockWaiters, T0, tokenHash } from '../testing/fixtures.js';
 
@@ -258,8 +261,119 @@ if (testDatabaseKind === 'postgres') {
       });
       expect(await disable).toMatchObject({ revokedSessionIds: [sessionId] });
     });
+
+    it('the deletion revokes the session a login created while the deletion waited', async () => {
+      const user = await repos.users.insert({ username: 'alonzo', passwordHash: 'h' });
+      let deletion: Promise<unknown> = Promise.resolve();
+      const sessionId = await loginHolding(user!.id, async () => {
+        deletion = repos.users.deleteAccount({ userId: user!.id, verifiedPasswordHash: 'h', now: at(5) });
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await deletion).toEqual({ revokedSessionIds: [sessionId] });
+      const [row] = await db.database.orm.select().from(sessionsTable).where(eq(sessionsTable.id, sessionId));
+      expect(row).toMatchObject({ revokedAt: at(5), revokedReason: 'account-deleted' });
+    });
+
+    it('a login that waited for the deletion finds no account and creates no session', async () => {
+      const user = await repos.users.insert({ username: 'kurt', passwordHash: 'h' });
+      let created: Promise<unknown> = Promise.resolve();
+      await db.database.orm.transaction(async (tx) => {
+        await tx.execute(sql`delete from users where id = ${user!.id}`);
+        created = repos.sessions.createForVerifiedUser({
+          userId: user!.id,
+          verifiedPasswordHash: 'h',
+          refreshTokenHash: tokenHash(),
+          userAgent: null,
+          ip: null,
+          now: at(1),
+          idleTtlSeconds: 3600,
+          absoluteTtlSeconds: 86_400,
+          authTime: at(1),
+        });
+        await expect.poll(() => lockWaiters(db.database.orm)).toBe(1);
+      });
+      expect(await created).toBeNull();
+      expect(await db.database.orm.select().from(sessionsTable)).toEqual([]);
+    });
   });
 }
+
+describe('users.enable', () => {
+  it('clears disabledAt and leaves the revoked sessions revoked', async () => {
+    const user = await repos.users.insert({ username: 'ada', passwordHash: 'h' });
+    const session = await login(user!.id);
+    await repos.users.disable(user!.id, { now: at(1), reason: 'user-disabled' });
+    expect(await repos.users.enable(user!.id)).toMatchObject({ id: user!.id, disabledAt: null });
+    expect(await repos.sessions.findActiveById(session.id, at(2))).toBeNull();
+  });
+
+  it('returns null for an unknown or malformed id', async () => {
+    expect(await repos.users.enable('00000000-0000-4000-8000-000000000000')).toBeNull();
+    expect(await repos.users.enable('nope')).toBeNull();
+  });
+});
+
+describe('users.deleteAccount', () => {
+  it('deletes the account, its tasks and token hashes, and keeps its sessions as bare revoked rows', async () => {
+    const user = await repos.users.insert({ username: 'Ada', passwordHash: 'h' });
+    const other = await repos.users.insert({ username: 'bob', passwordHash: 'h' });
+    const live = await login(user!.id);
+    const ended = await login(user!.id);
+    await repos.sessions.revoke({ sessionId: ended.id, userId: user!.id, reason: 'logout', now: at(1) });
+    const othersSession = await login(other!.id);
+    await repos.tasks.create(user!.id, { title: 'mine' }, at(1));
+    await repos.tasks.create(other!.id, { title: 'theirs' }, at(1));
+    await repos.audit.record({ type: 'login.ok', userId: user!.id, sessionId: live.id, now: at(1) });
+
+    const deleted = await repos.users.deleteAccount({
+      userId: user!.id,
+      verifiedPasswordHash: 'h',
+      now: at(5),
+    });
+
+    expect(deleted).toEqual({ revokedSessionIds: [live.id] });
+    expect(await repos.users.findById(user!.id)).toBeNull();
+    expect(await repos.users.findByUsername('ada')).toBeNull();
+    expect((await db.database.orm.select().from(tasks)).map((task) => task.title)).toEqual(['theirs']);
+    const rows = new Map((await db.database.orm.select().from(sessionsTable)).map((row) => [row.id, row]));
+    const bare = { userId: user!.id, ip: null, userAgent: null };
+    expect(rows.get(live.id)).toMatchObject({ ...bare, revokedAt: at(5), revokedReason: 'account-deleted' });
+    expect(rows.get(ended.id)).toMatchObject({ ...bare, revokedAt: at(1), revokedReason: 'logout' });
+    expect(rows.get(othersSession.id)).toMatchObject({ revokedAt: null, ip: '192.0.2.1' });
+    const tokens = await db.database.orm.select().from(refreshTokens);
+    expect(tokens.map((token) => token.sessionId)).toEqual([othersSession.id]);
+    // The trail keeps naming the account by its id.
+    const [event] = await db.database.orm.select().from(auditEvents);
+    expect(event).toMatchObject({ type: 'login.ok', userId: user!.id });
+    // Every instance still reads the revocation.
+    const { revoked } = await repos.sessions.readRevocations({ revokedSince: at(4) });
+    expect(revoked).toEqual([{ sessionId: live.id, revokedAt: at(5) }]);
+  });
+
+  it('writes nothing when the hash is no longer the one checked, or the account is disabled', async () => {
+    const user = await repos.users.insert({ username: 'grace', passwordHash: 'h' });
+    const live = await login(user!.id);
+    const remove = (verifiedPasswordHash: string) =>
+      repos.users.deleteAccount({ userId: user!.id, verifiedPasswordHash, now: at(5) });
+    expect(await remove('stale')).toBeNull();
+    expect(await repos.sessions.findActiveById(live.id, at(6))).not.toBeNull();
+    await repos.users.disable(user!.id, { now: at(1), reason: 'user-disabled' });
+    expect(await remove('h')).toBeNull();
+    expect(await repos.users.findById(user!.id)).not.toBeNull();
+    expect(
+      await repos.users.deleteAccount({ userId: 'x', verifiedPasswordHash: 'h', now: at(5) }),
+    ).toBeNull();
+  });
+
+  it('frees the name at once: a new account under it has a new id and inherits nothing', async () => {
+    const user = await repos.users.insert({ username: 'linus', passwordHash: 'h' });
+    await login(user!.id);
+    await repos.users.deleteAccount({ userId: user!.id, verifiedPasswordHash: 'h', now: at(5) });
+    const again = await repos.users.insert({ username: 'Linus', passwordHash: 'h2' });
+    expect(again!.id).not.toBe(user!.id);
+    expect(await repos.sessions.listEndedForUser(again!.id, { limit: 10 })).toEqual([]);
+  });
+});
 
 describe('users.setRole', () => {
   it('changes the role and returns the user', async () => {
@@ -289,13 +403,13 @@ describe('users.disable', () => {
       now: at(1),
     });
 
-    const result = await repos.users.disable(user!.id, { now: at(5), reason: 'admin-disabled' });
+    const result = await repos.users.disable(user!.id, { now: at(5), reason: 'user-disabled' });
 
     expect(result!.user).toMatchObject({ id: user!.id, disabledAt: at(5) });
     expect(result!.revokedSessionIds.sort()).toEqual([live1.id, live2.id].sort());
     const rows = await db.database.orm.select().from(sessionsTable);
     const byId = new Map(rows.map((row) => [row.id, row]));
-    expect(byId.get(live1.id)).toMatchObject({ revokedAt: at(5), revokedReason: 'admin-disabled' });
+    expect(byId.get(live1.id)).toMatchObject({ revokedAt: at(5), revokedReason: 'user-disabled' });
     expect(byId.get(alreadyRevoked.id)).toMatchObject({ revokedAt: at(1), revokedReason: 'logout' });
     expect(byId.get(othersSession.id)).toMatchObject({ revokedAt: null });
     expect(await repos.sessions.findActiveById(othersSession.id, at(6))).not.toBeNull();
@@ -303,14 +417,14 @@ describe('users.disable', () => {
 
   it('keeps the first disabledAt when disabling again and revokes nothing more', async () => {
     const user = await repos.users.insert({ username: 'niklaus', passwordHash: 'h' });
-    await repos.users.disable(user!.id, { now: at(5), reason: 'admin-disabled' });
-    const again = await repos.users.disable(user!.id, { now: at(50), reason: 'admin-disabled' });
+    await repos.users.disable(user!.id, { now: at(5), reason: 'user-disabled' });
+    const again = await repos.users.disable(user!.id, { now: at(50), reason: 'user-disabled' });
     expect(again).toMatchObject({ user: { disabledAt: at(5) }, revokedSessionIds: [] });
   });
 
   it('returns null for an unknown user', async () => {
     expect(
-      await repos.users.disable('00000000-0000-4000-8000-000000000000', { now: T0, reason: 'x' }),
+      await repos.users.disable('00000000-0000-4000-8000-000000000000', { now: T0, reason: 'user-disabled' }),
     ).toBeNull();
   });
 });

@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { LatchkeyOrm } from '../database.js';
 import { databaseErrorSummary } from '../database-error-summary.js';
 import { emailTokens } from '../schema/email-tokens.js';
-import { sessions } from '../schema/sessions.js';
+import { refreshTokens } from '../schema/refresh-tokens.js';
+import { sessions, type SessionEndReason } from '../schema/sessions.js';
 import { users, type User, type UserRole } from '../schema/users.js';
 import { isUuid } from '../uuid.js';
 
@@ -33,7 +34,7 @@ export interface ChangePasswordInput {
   /** Becomes `passwordChangedAt` and the revocation time. */
   now: Date;
   /** `revoked_reason` of the sessions it revokes. */
-  reason: string;
+  reason: SessionEndReason;
   /** The session the change was made from, left live. */
   exceptSessionId?: string;
 }
@@ -61,7 +62,7 @@ export interface ResetPasswordInput {
   /** Becomes `passwordChangedAt` and the revocation time; the token must be unexpired at it. */
   now: Date;
   /** `revoked_reason` of every session it revokes. */
-  reason: string;
+  reason: SessionEndReason;
 }
 
 /** What following a verification link did. */
@@ -73,6 +74,19 @@ export type EmailVerification =
   | { status: 'taken' };
 
 const EMAIL_UNIQUE_INDEX = 'users_email_key';
+export interface DeleteAccountInput {
+  userId: string;
+  /** The stored hash the caller checked the password against; the account is deleted only over it. */
+  verifiedPasswordHash: string;
+  /** The revocation time of its live sessions. */
+  now: Date;
+}
+
+/** A deletion as it happened: the sessions that were live and are now revoked. */
+export interface DeletedAccount {
+  /** The caller fans them out to every API instance. */
+  revokedSessionIds: string[];
+}
 
 /** Accounts: creation with case-insensitive unique names, look-ups, password hash, role and disabling. */
 export interface UsersRepository {
@@ -137,7 +151,19 @@ export interface UsersRepository {
    * disabled account keeps the first `disabledAt`. Like {@link UsersRepository.changePassword}, it updates
    * the user row first, so a login creating a session concurrently is either refused or revoked here.
    */
-  disable(id: string, options: { now: Date; reason: string }): Promise<DisabledUser | null>;
+  disable(id: string, options: { now: Date; reason: SessionEndReason }): Promise<DisabledUser | null>;
+  /** Lets a disabled account log in again (its revoked sessions stay revoked); null when there is no such account. */
+  enable(id: string): Promise<User | null>;
+  /**
+   * Deletes the account in one transaction, only while its hash is still `verifiedPasswordHash` and it is
+   * not disabled; null otherwise (nothing is written). Gone with it: the user row (name, password hash,
+   * role), its tasks (cascade) and its refresh-token hashes. Its sessions stay as revoked rows, reason
+   * `account-deleted`, with no address or agent: the revocation tombstones every instance reads. The audit
+   * trail keeps its rows under the account's id. The `DELETE users` comes first, as in `changePassword`: a
+   * login holding the row `FOR SHARE` (sessions.createForVerifiedUser) makes it wait, and the revocation
+   * that follows then sees the login's session; a login after the commit finds no row and creates none.
+   */
+  deleteAccount(input: DeleteAccountInput): Promise<DeletedAccount | null>;
 }
 
 /** Builds the users repository; the look-ups on the login path are prepared once here. */
@@ -374,6 +400,34 @@ export function createUsersRepository(orm: LatchkeyOrm): UsersRepository {
           .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
           .returning({ id: sessions.id });
         return { user, revokedSessionIds: revoked.map((row) => row.id) };
+      });
+    },
+
+    async enable(id) {
+      if (!isUuid(id)) return null;
+      const [user] = await orm.update(users).set({ disabledAt: null }).where(eq(users.id, id)).returning();
+      return user ?? null;
+    },
+
+    async deleteAccount({ userId, verifiedPasswordHash, now }) {
+      if (!isUuid(userId)) return null;
+      return orm.transaction(async (tx) => {
+        const deleted = await tx
+          .delete(users)
+          .where(
+            and(eq(users.id, userId), eq(users.passwordHash, verifiedPasswordHash), isNull(users.disabledAt)),
+          )
+          .returning({ id: users.id });
+        if (deleted.length === 0) return null;
+        const revoked = await tx
+          .update(sessions)
+          .set({ revokedAt: now, revokedReason: 'account-deleted' })
+          .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+          .returning({ id: sessions.id });
+        const ofUser = tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
+        await tx.delete(refreshTokens).where(inArray(refreshTokens.sessionId, ofUser));
+        await tx.update(sessions).set({ ip: null, userAgent: null }).where(eq(sessions.userId, userId));
+        return { revokedSessionIds: revoked.map((row) => row.id) };
       });
     },
   };

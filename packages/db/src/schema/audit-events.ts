@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from './users.js';
 
 export const auditEvents = pgTable(
   'audit_events',
@@ -8,8 +7,10 @@ export const auditEvents = pgTable(
     // A sequence, not a uuid: it orders events written in the same millisecond.
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     type: text('type').notNull(),
-    // Set null on delete: the trail outlives the account it describes.
-    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    // No foreign key on purpose: the trail outlives the account it describes and keeps naming it by its id
+    // (random, never given to another account), so the events before a deletion stay attributable while the
+    // account's name and data are gone (`users.deleteAccount`; SECURITY.md, "The account's life").
+    userId: uuid('user_id'),
     // No foreign key on purpose: an audit write must never fail because a session row is gone.
     sessionId: uuid('session_id'),
     ip: text('ip'),

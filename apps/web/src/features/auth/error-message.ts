@@ -10,6 +10,7 @@ export type FormContext =
   | 'reset-password'
   | 'verify-email'
   | 'change-email'
+  | 'delete-account'
   | 'other';
 
 /** One human sentence for a failed call. */
@@ -30,19 +31,23 @@ export function humanErrorMessage(error: unknown, context: FormContext = 'other'
         return 'This link is no longer valid: it was used, replaced by a newer one, or has expired. Ask for a new one.';
       return badRequestMessage(error, info.message);
     case 'FORBIDDEN':
+      if (info.reason === 'SELF_TARGET') return 'An administrator cannot do that to their own account.';
       return info.reason === 'CSRF'
         ? 'The request was refused as cross-site. Reload the page and try again.'
         : 'You are not allowed to do that.';
     case 'UNAUTHORIZED':
       switch (info.reason) {
         case 'CREDENTIALS':
+          if (context === 'delete-account') return 'The password is wrong.';
           return context === 'change-password'
             ? 'The current password is wrong.'
             : 'Wrong username or password.';
         case 'FRESH_LOGIN_REQUIRED':
           return context === 'change-email'
             ? 'For your safety, log out and log in again before changing your email address.'
-            : 'For your safety, log out and log in again before changing your password.';
+            : context === 'delete-account'
+              ? 'For your safety, log out and log in again before deleting your account.'
+              : 'For your safety, log out and log in again before changing your password.';
         case 'REVOKED':
           return 'Your session was ended. Log in again.';
         default:

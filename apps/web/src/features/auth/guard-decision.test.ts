@@ -19,7 +19,7 @@ describe('guardDecision', () => {
       kind: 'redirect',
       to: '/logged-out',
     });
-    for (const reason of ['none', 'revoked', 'expired', 'unreachable'] as const) {
+    for (const reason of ['none', 'revoked', 'expired', 'unreachable', 'account-deleted'] as const) {
       expect(guardDecision('protected', { status: 'anonymous', reason }, false)).toEqual({
         kind: 'redirect',
         to: '/login',

@@ -2,7 +2,7 @@
 import type { AuthState } from '@latchkey/client';
 
 /**
- * - `protected`: signed-in users only (dashboard, sessions, change password).
+ * - `protected`: signed-in users only (dashboard, sessions, change password, delete account).
  * - `admin`: signed-in users with role `admin`.
  * - `guest`: pages for visitors (front, login, signup); a signed-in visitor goes to the dashboard.
  */
@@ -21,6 +21,7 @@ export const ROUTES = {
   dashboard: '/dashboard',
   sessions: '/sessions',
   changePassword: '/change-password',
+  deleteAccount: '/delete-account',
   loggedOut: '/logged-out',
   admin: '/admin',
   forgotPassword: '/forgot-password',
