@@ -76,6 +76,7 @@ function latchkeyRotate(repositories: Repositories): Rotate {
       now,
       graceSeconds: GRACE_SECONDS,
       idleTtlSeconds: IDLE_TTL_SECONDS,
+      ip: '127.0.0.1',
     });
     if (result.kind !== 'rotated') throw new Error(`rotation answered ${result.kind}`);
     return next.token;

@@ -64,6 +64,15 @@ export const envSchema = z
       .trim()
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
       .optional(),
+    // Straight to the server, when DATABASE_URL goes through a transaction pooler: LISTEN and migrations need a
+    // session of their own (README.md, "Many instances behind a transaction pooler").
+    DATABASE_DIRECT_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+      .optional(),
+    // Named prepared statements on DATABASE_URL's pool; unset: on, unless DATABASE_DIRECT_URL says it is a pooler.
+    DATABASE_PREPARED_STATEMENTS: flag.optional(),
     LATCHKEY_DATA_DIR: z.string().trim().min(1).default(defaultDataDir),
     JWT_SECRET: z.string().optional(),
     KEY_SET_FILE: z.string().trim().min(1).optional(),
@@ -98,11 +107,21 @@ export const envSchema = z
     // How often each instance re-reads the revocations a lost NOTIFY did not bring (src/revocation/).
     REVOCATION_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // `pretty`: pino-pretty's lines for a person at a terminal, `pnpm dev`'s default; `json`: one JSON object per line.
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     // How /trpc is served: `fast` (src/http/fast/, falls back to tRPC's adapter for what it does not implement)
     // or `official` (tRPC's standalone adapter for everything).
     HTTP_TRANSPORT: z.enum(['fast', 'official']).default('fast'),
   })
   .superRefine((env, context) => {
+    if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DATABASE_DIRECT_URL'],
+        message:
+          'is the direct connection that goes with a pooled DATABASE_URL; set DATABASE_URL to the pooler (or unset both for the embedded database)',
+      });
+    }
     if (env.NODE_ENV !== 'production') return;
     if ((env.JWT_SECRET ?? '') === '' && env.KEY_SET_FILE === undefined) {
       context.addIssue({
@@ -111,7 +130,14 @@ export const envSchema = z
         message: `production (what \`pnpm start\` runs unless NODE_ENV says otherwise) needs a signing key and never generates one: start with \`JWT_SECRET=$(pnpm --silent latchkey secret) pnpm start\`, or set KEY_SET_FILE to a key set from \`pnpm latchkey keys generate\`; ${PLAIN_HTTP_OPT_OUT}`,
       });
     }
-    if (env.COOKIE_SECURE === false) {
+    if (env.LOG_FORMAT === 'pretty') {
+      context.addIssue({
+        code: 'custom',
+        path: ['LOG_FORMAT'],
+        message: `production logs one JSON object per line, for a log pipeline to read: unset LOG_FORMAT; ${PLAIN_HTTP_OPT_OUT}`,
+      });
+    }
+        if (env.COOKIE_SECURE === false) {
       context.addIssue({
         code: 'custom',
         path: ['COOKIE_SECURE'],

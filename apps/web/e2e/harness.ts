@@ -72,7 +72,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startStage(): Promise<Stage> {
+export interface StageOptions {
+  /** More API variables, over the stage's own (e.g. TRUST_PROXY=1, for a test that plays the proxy). */
+  apiEnv?: Readonly<Record<string, string>>;
+}
+
+export async function startStage(options: StageOptions = {}): Promise<Stage> {
   await buildApp();
   await mkdir(screenshotDir, { recursive: true });
   // The app's origin must be known before the API starts: it is the one Origin the API accepts for
@@ -89,6 +94,7 @@ export async function startStage(): Promise<Stage> {
     RATE_LIMIT_SIGNUP_PER_ADDRESS: '1000/1h',
     LOG_LEVEL: 'silent',
     HTTP_TRANSPORT: apiTransport,
+    ...options.apiEnv,
   });
   const api = await startApiServer({ config, database: testDatabase.database, port: 0 });
   const web = await preview({

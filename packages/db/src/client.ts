@@ -10,6 +10,10 @@ export interface CreateDbOptions {
   dataDir?: string;
   /** postgres.js pool size (server only). */
   maxConnections?: number;
+  /** Server only: a URL straight to the server when `url` goes through a transaction pooler (LISTEN, migrations). */
+  directUrl?: string;
+  /** Server only: named server-side prepared statements on `url`'s pool (default true; off behind most poolers). */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -23,10 +27,11 @@ export interface CreateDbOptions {
  */
 export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
   if (options.url !== undefined && options.url !== '') {
-    return openPostgres(
-      options.url,
-      options.maxConnections === undefined ? {} : { max: options.maxConnections },
-    );
+    return openPostgres(options.url, {
+      ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
+      ...(options.directUrl === undefined ? {} : { directUrl: options.directUrl }),
+      ...(options.preparedStatements === undefined ? {} : { preparedStatements: options.preparedStatements }),
+    });
   }
   return openPglite(options.dataDir);
 }

@@ -118,8 +118,9 @@ export const authRouter = router({
       lastUsedAt: session.lastUsedAt.toISOString(),
       userAgent: session.userAgent,
       ...describeSessionDevice(session.userAgent),
-      // The row keeps the address and agent of the login; a refresh moves lastUsedAt only.
+      // The row keeps the address and agent of the login; a refresh moves lastUsedAt and lastUsedFrom.
       signedInFrom: session.ip,
+      lastUsedFrom: session.lastUsedIp,
       current: session.id === ctx.token.sessionId,
     }));
   }),

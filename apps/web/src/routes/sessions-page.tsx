@@ -52,6 +52,9 @@ export function SessionsPage(): ReactElement {
                   {session.signedInFrom === null ? null : (
                     <span className="hint session-address">Signed in from {session.signedInFrom}</span>
                   )}
+                  {session.lastUsedFrom === null ? null : (
+                    <span className="hint session-address">Last used from {session.lastUsedFrom}</span>
+                  )}
                 </td>
                 <td className="nowrap">{dateTime.format(new Date(session.createdAt))}</td>
                 <td className="nowrap">{dateTime.format(new Date(session.lastUsedAt))}</td>
