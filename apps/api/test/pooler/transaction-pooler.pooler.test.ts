@@ -6,10 +6,12 @@
 //
 // Needs PostgreSQL and Debian's pgbouncer: `DATABASE_URL=postgres://... pnpm --filter @latchkey/api test:pooler`
 // (README.md, "Many instances behind a transaction pooler"); `.ci/run` runs it on its PostgreSQL leg.
+import { readdir } from 'node:fs/promises';
 import { generateJwtSecret } from '@latchkey/auth';
-import type { Database } from '@latchkey/db';
+import { migrationsFolder, type Database } from '@latchkey/db';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@latchkey/db/testing';
 import { TRPCClientError } from '@trpc/client';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openConfiguredDatabase } from '../../src/database.js';
@@ -36,10 +38,19 @@ const env = {
   RATE_LIMIT_SIGNUP_PER_ADDRESS: '4/10m',
 };
 
-/** One instance as `pnpm start` opens it: the database from DATABASE_URL and DATABASE_DIRECT_URL, migrated. */
-async function startInstance(urls: { DATABASE_URL: string; DATABASE_DIRECT_URL: string }): Promise<TestApi> {
+interface DatabaseUrls {
+  DATABASE_URL: string;
+  DATABASE_DIRECT_URL: string;
+}
+
+/** The database as `pnpm start` opens it from DATABASE_URL and DATABASE_DIRECT_URL: migrated, ready. */
+function openAsConfigured(urls: DatabaseUrls): Promise<Database> {
   const config = loadConfig({ NODE_ENV: 'test', ...env, ...urls });
-  const database = await openConfiguredDatabase(config, createLogger({ level: 'silent' }));
+  return openConfiguredDatabase(config, createLogger({ level: 'silent' }));
+}
+
+async function startInstance(urls: DatabaseUrls): Promise<TestApi> {
+  const database = await openAsConfigured(urls);
   databases.push(database);
   return startTestApi({ database, env });
 }
@@ -195,4 +206,33 @@ describe('two instances behind PgBouncer in transaction mode', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(4);
     expect(statuses.filter((status) => status === 429)).toHaveLength(4);
   });
+  it('two instances starting together on an empty database migrate it once, through the direct URL', async () => {
+    const direct = testDatabase.url ?? '';
+    const admin = postgres(direct, { max: 1, onnotice: () => undefined });
+    const name = `latchkey_pooler_empty_${process.pid}_${Date.now()}`;
+    await admin`create database ${admin(name)}`;
+    const emptyUrl = new URL(direct);
+    emptyUrl.pathname = `/${name}`;
+    const urls = { DATABASE_URL: bouncer.pooledUrl(emptyUrl.toString()), DATABASE_DIRECT_URL: emptyUrl.toString() };
+    try {
+      const opened = await Promise.all([openAsConfigured(urls), openAsConfigured(urls)]);
+      try {
+        const migrations = (await readdir(migrationsFolder)).filter((file) => file.endsWith('.sql'));
+        const applied = postgres(emptyUrl.toString(), { max: 1 });
+        try {
+          const rows = await applied<{ hash: string }[]>`select hash from drizzle.__drizzle_migrations`;
+          expect(rows).toHaveLength(migrations.length);
+          expect(new Set(rows.map((row) => row.hash)).size).toBe(migrations.length);
+        } finally {
+          await applied.end();
+        }
+      } finally {
+        await Promise.all(opened.map((database) => database.close()));
+      }
+    } finally {
+      await admin`drop database if exists ${admin(name)} with (force)`;
+      await admin.end();
+    }
+  });
 });
+
