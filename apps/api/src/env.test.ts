@@ -142,16 +142,24 @@ describe('a database behind a transaction pooler', () => {
       databaseDirectUrl: direct,
       databasePreparedStatements: false,
     });
-    const tracked = loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct, DATABASE_PREPARED_STATEMENTS: '1' });
+    const tracked = loadConfig({
+      DATABASE_URL: pooled,
+      DATABASE_DIRECT_URL: direct,
+      DATABASE_PREPARED_STATEMENTS: '1',
+    });
     expect(tracked.databasePreparedStatements).toBe(true);
-    expect(loadConfig({ DATABASE_URL: direct, DATABASE_PREPARED_STATEMENTS: '0' }).databasePreparedStatements).toBe(false);
+    expect(
+      loadConfig({ DATABASE_URL: direct, DATABASE_PREPARED_STATEMENTS: '0' }).databasePreparedStatements,
+    ).toBe(false);
   });
 
   it('refuses DATABASE_DIRECT_URL without DATABASE_URL, in one line that never echoes the URL', () => {
     expect(() => parseEnv({ DATABASE_DIRECT_URL: 'postgres://app:hunter2@db.internal/latchkey' })).toThrow(
       /^Invalid environment variable DATABASE_DIRECT_URL: is the direct connection that goes with a pooled DATABASE_URL; [^\n]*$/,
     );
-    expect(() => parseEnv({ DATABASE_DIRECT_URL: 'postgres://app:hunter2@db.internal/latchkey' })).not.toThrow(/hunter2/);
+    expect(() =>
+      parseEnv({ DATABASE_DIRECT_URL: 'postgres://app:hunter2@db.internal/latchkey' }),
+    ).not.toThrow(/hunter2/);
   });
 });
 
@@ -161,7 +169,8 @@ describe('LOG_FORMAT', () => {
     expect(loadConfig({}, { defaultLogFormat: 'pretty' }).logFormat).toBe('pretty');
     expect(loadConfig({ LOG_FORMAT: 'json' }, { defaultLogFormat: 'pretty' }).logFormat).toBe('json');
     expect(
-      loadConfig({ JWT_SECRET: SECRET }, { defaultNodeEnv: 'production', defaultLogFormat: 'pretty' }).logFormat,
+      loadConfig({ JWT_SECRET: SECRET }, { defaultNodeEnv: 'production', defaultLogFormat: 'pretty' })
+        .logFormat,
     ).toBe('json');
   });
 

@@ -137,7 +137,7 @@ export const envSchema = z
         message: `production logs one JSON object per line, for a log pipeline to read: unset LOG_FORMAT; ${PLAIN_HTTP_OPT_OUT}`,
       });
     }
-        if (env.COOKIE_SECURE === false) {
+    if (env.COOKIE_SECURE === false) {
       context.addIssue({
         code: 'custom',
         path: ['COOKIE_SECURE'],

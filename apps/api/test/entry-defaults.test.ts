@@ -119,9 +119,12 @@ describe('pnpm dev (src/dev.ts) with NODE_ENV unset', { timeout: 60_000 }, () =>
     const { accessToken, refreshToken } = (
       (await signup.json()) as { result: { data: { accessToken: string; refreshToken: string } } }
     ).result.data;
-    await fetch(`${child.trpcUrl}/auth.me?input=${encodeURIComponent(JSON.stringify({ password: GOOD_PASSWORD }))}`, {
-      headers: { authorization: `Bearer ${accessToken}` },
-    });
+    await fetch(
+      `${child.trpcUrl}/auth.me?input=${encodeURIComponent(JSON.stringify({ password: GOOD_PASSWORD }))}`,
+      {
+        headers: { authorization: `Bearer ${accessToken}` },
+      },
+    );
     await child.stop();
     const text = child.stdout();
     child = null;
@@ -133,4 +136,3 @@ describe('pnpm dev (src/dev.ts) with NODE_ENV unset', { timeout: 60_000 }, () =>
     for (const secret of [GOOD_PASSWORD, accessToken, refreshToken]) expect(text).not.toContain(secret);
   });
 });
-

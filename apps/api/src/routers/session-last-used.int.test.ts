@@ -40,7 +40,11 @@ describe('auth.sessions: the last-used address', () => {
       lastUsedFrom: '192.0.2.10',
     });
 
-    const first = await call('auth.refresh', { refreshToken: signedUp.refreshToken, refreshTransport: 'body' }, '2001:db8:1:2::7');
+    const first = await call(
+      'auth.refresh',
+      { refreshToken: signedUp.refreshToken, refreshTransport: 'body' },
+      '2001:db8:1:2::7',
+    );
     expect(await ownSession(first.accessToken)).toMatchObject({
       signedInFrom: '192.0.2.10',
       lastUsedFrom: '2001:db8:1:2::7',
@@ -62,8 +66,16 @@ describe('auth.sessions: the last-used address', () => {
     const signedUp = await signUpFrom('192.0.2.10');
     const sessions = await api.client(signedUp.accessToken).auth.sessions.query();
     const username = (await api.client(signedUp.accessToken).auth.me.query()).username;
-    const other = await call('auth.login', { username, password: GOOD_PASSWORD, refreshTransport: 'body' }, '192.0.2.11');
-    await call('auth.refresh', { refreshToken: other.refreshToken, refreshTransport: 'body' }, '198.51.100.30');
+    const other = await call(
+      'auth.login',
+      { username, password: GOOD_PASSWORD, refreshTransport: 'body' },
+      '192.0.2.11',
+    );
+    await call(
+      'auth.refresh',
+      { refreshToken: other.refreshToken, refreshTransport: 'body' },
+      '198.51.100.30',
+    );
 
     const after = await api.client(signedUp.accessToken).auth.sessions.query();
     expect(after.find((session) => session.current)).toMatchObject({

@@ -16,7 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { openConfiguredDatabase } from '../../src/database.js';
 import { createLogger } from '../../src/logger.js';
-import { GOOD_PASSWORD, post, startTestApi, uniqueUsername, type TestApi } from '../../src/testing/test-api.js';
+import {
+  GOOD_PASSWORD,
+  post,
+  startTestApi,
+  uniqueUsername,
+  type TestApi,
+} from '../../src/testing/test-api.js';
 import { startPgBouncer, type PgBouncer } from '../support/pgbouncer.js';
 
 if (testDatabaseKind !== 'postgres') {
@@ -123,7 +129,9 @@ describe('two instances behind PgBouncer in transaction mode', () => {
         let refreshToken = login.refreshToken ?? '';
         for (let round = 0; round < 8; round += 1) {
           const api = (round + index) % 2 === 0 ? first : second;
-          const refreshed = await api.client().auth.refresh.mutate({ refreshToken, refreshTransport: 'body' });
+          const refreshed = await api
+            .client()
+            .auth.refresh.mutate({ refreshToken, refreshTransport: 'body' });
           expect(refreshed.refreshToken).not.toBe(refreshToken);
           refreshToken = refreshed.refreshToken ?? '';
           const other = api === first ? second : first;
@@ -137,7 +145,9 @@ describe('two instances behind PgBouncer in transaction mode', () => {
     const { refreshToken } = await signUpOn(first);
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        (index % 2 === 0 ? first : second).client().auth.refresh.mutate({ refreshToken, refreshTransport: 'body' }),
+        (index % 2 === 0 ? first : second)
+          .client()
+          .auth.refresh.mutate({ refreshToken, refreshTransport: 'body' }),
       ),
     );
     const successors = new Set(answers.map((answer) => answer.refreshToken));
@@ -213,7 +223,10 @@ describe('two instances behind PgBouncer in transaction mode', () => {
     await admin`create database ${admin(name)}`;
     const emptyUrl = new URL(direct);
     emptyUrl.pathname = `/${name}`;
-    const urls = { DATABASE_URL: bouncer.pooledUrl(emptyUrl.toString()), DATABASE_DIRECT_URL: emptyUrl.toString() };
+    const urls = {
+      DATABASE_URL: bouncer.pooledUrl(emptyUrl.toString()),
+      DATABASE_DIRECT_URL: emptyUrl.toString(),
+    };
     try {
       const opened = await Promise.all([openAsConfigured(urls), openAsConfigured(urls)]);
       try {
@@ -235,4 +248,3 @@ describe('two instances behind PgBouncer in transaction mode', () => {
     }
   });
 });
-

@@ -42,7 +42,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
+/** Resolves once `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) =>
     child.once('exit', () => {
@@ -80,7 +81,7 @@ function spawnApi(options: {
 }): ChildProcess & {
   stderr: NonNullable<ChildProcess['stderr']>;
 } {
-  return spawn(
+  const child = spawn(
     process.execPath,
     ['--conditions=@latchkey/source', '--import', 'tsx', options.entry ?? 'src/main.ts'],
     {
@@ -89,6 +90,9 @@ function spawnApi(options: {
       stdio: ['ignore', options.stdout === 'capture' ? 'pipe' : 'ignore', 'pipe'],
     },
   );
+  // With stdio chosen at run time, spawn's type no longer knows stderr is piped; it always is.
+  if (child.stderr === null) throw new Error('the API child has no stderr pipe');
+  return Object.assign(child, { stderr: child.stderr });
 }
 
 /**

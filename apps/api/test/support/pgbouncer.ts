@@ -2,12 +2,12 @@
 // the foreground on a free port with a config written to a temporary folder, so a test runs its own and never
 // touches a shared one. PgBouncer refuses to run as root; then it runs as the `postgres` system user, as the
 // private PostgreSQL cluster of private-postgres.ts does.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { freePort } from './child-api.js';
+import { exited, freePort } from './child-api.js';
 import { inheritedPath } from './env.js';
 
 /** How PgBouncer hands out server connections (its `pool_mode`). */
@@ -65,11 +65,6 @@ function canConnect(port: number): Promise<boolean> {
       resolve(false);
     });
   });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 /** Starts PgBouncer; resolves once it accepts connections, throws with its own words if it exits first. */

@@ -58,7 +58,12 @@ async function sessionCount(): Promise<number> {
   return row!.n;
 }
 
-function rotate(presentedHash: string, now: Date, nextHash = tokenHash(), ip: string | null = '198.51.100.7') {
+function rotate(
+  presentedHash: string,
+  now: Date,
+  nextHash = tokenHash(),
+  ip: string | null = '198.51.100.7',
+) {
   return repos.sessions.rotateRefreshToken({
     presentedHash,
     nextHash,
