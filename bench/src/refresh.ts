@@ -120,7 +120,7 @@ function rawRotate(sql: postgres.Sql): Rotate {
       const idleExpiry = new Date(now.getTime() + IDLE_TTL_SECONDS * 1000);
       const expiresAt = idleExpiry < locked.absolute_expires_at ? idleExpiry : locked.absolute_expires_at;
       const slid =
-        await tx`update sessions set last_used_at = ${now}, expires_at = ${expiresAt} where id = ${locked.id} returning *`;
+        await tx`update sessions set last_used_at = ${now}, last_used_ip = ${'127.0.0.1'}, expires_at = ${expiresAt} where id = ${locked.id} returning *`;
       if (slid.length !== 1) throw new Error('raw rotation lost the locked session row');
     });
     return next.token;

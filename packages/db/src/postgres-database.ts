@@ -22,7 +22,7 @@ export interface PostgresPoolOptions {
    * session; through a transaction pooler the next transaction may run on a session that never prepared it
    * (`prepared statement "…" does not exist`). Turn them off there, unless the pooler tracks them itself
    * (PgBouncer 1.21 and later with `max_prepared_statements` above 0). Off, postgres.js sends each query as
-   * an unnamed statement, parsed afresh every time. The direct connection never prepares.
+   * an unnamed statement, parsed afresh every time.
    */
   preparedStatements?: boolean;
 }
