@@ -76,6 +76,7 @@ function latchkeyRotate(repositories: Repositories): Rotate {
       now,
       graceSeconds: GRACE_SECONDS,
       idleTtlSeconds: IDLE_TTL_SECONDS,
+      ip: '127.0.0.1',
     });
     if (result.kind !== 'rotated') throw new Error(`rotation answered ${result.kind}`);
     return next.token;
@@ -119,7 +120,7 @@ function rawRotate(sql: postgres.Sql): Rotate {
       const idleExpiry = new Date(now.getTime() + IDLE_TTL_SECONDS * 1000);
       const expiresAt = idleExpiry < locked.absolute_expires_at ? idleExpiry : locked.absolute_expires_at;
       const slid =
-        await tx`update sessions set last_used_at = ${now}, expires_at = ${expiresAt} where id = ${locked.id} returning *`;
+        await tx`update sessions set last_used_at = ${now}, last_used_ip = ${'127.0.0.1'}, expires_at = ${expiresAt} where id = ${locked.id} returning *`;
       if (slid.length !== 1) throw new Error('raw rotation lost the locked session row');
     });
     return next.token;

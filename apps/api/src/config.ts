@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { parseEnv, type EnvSource, type NodeEnv } from './env.js';
 
+export type LogFormat = 'json' | 'pretty';
+
 export interface RateLimitRule {
   points: number;
   durationSeconds: number;
@@ -19,6 +21,10 @@ export interface ApiConfig {
   port: number;
   /** null: embedded PGlite (in `dataDir/pglite`, or in memory when `dataDir` is null). */
   databaseUrl: string | null;
+  /** A connection straight to the server when `databaseUrl` goes through a transaction pooler; null: none. */
+  databaseDirectUrl: string | null;
+  /** Named server-side prepared statements on `databaseUrl`'s pool (off by default behind a pooler). */
+  databasePreparedStatements: boolean;
   dataDir: string | null;
   signing: SigningConfig;
   issuer: string;
@@ -51,6 +57,8 @@ export interface ApiConfig {
   /** How many users the in-memory user cache holds before it evicts the least recently used. */
   userCacheMaxEntries: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `json` lines (production, `pnpm start`) or pino-pretty's (`pnpm dev`'s default): LOG_FORMAT. */
+  logFormat: LogFormat;
   /** How /trpc is served (HTTP_TRANSPORT): the fast transport with tRPC's adapter behind it, or that adapter alone. */
   transport: 'fast' | 'official';
   /** The clock every flow reads; tests inject a controllable one. */
@@ -104,10 +112,14 @@ export function deviceCookieConfig(options: { secure: boolean }): DeviceCookieCo
     : { name: 'latchkey-device', path: '/trpc', secure: false };
 }
 
-/** Validates variables exactly as start-up does and derives the configuration. Throws EnvError (one line). */
+/**
+ * Validates variables exactly as start-up does and derives the configuration. Throws EnvError (one line).
+ * `defaultLogFormat` is what an unset LOG_FORMAT means outside production (`pnpm dev` passes `pretty`);
+ * production always logs JSON.
+ */
 export function loadConfig(
   source: EnvSource = {},
-  options: { now?: () => Date; defaultNodeEnv?: NodeEnv } = {},
+  options: { now?: () => Date; defaultNodeEnv?: NodeEnv; defaultLogFormat?: LogFormat } = {},
 ): ApiConfig {
   const env = parseEnv(
     source,
@@ -142,6 +154,10 @@ export function loadConfig(
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: env.PORT,
     databaseUrl: env.DATABASE_URL ?? null,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL ?? null,
+    // A direct URL beside DATABASE_URL means DATABASE_URL is a pooler, and most cannot keep a named statement
+    // from one transaction to the next; PgBouncer 1.21+ with max_prepared_statements can (opt in with 1).
+    databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS ?? env.DATABASE_DIRECT_URL === undefined,
     dataDir: env.LATCHKEY_DATA_DIR,
     signing,
     issuer: env.AUTH_ISSUER,
@@ -172,6 +188,7 @@ export function loadConfig(
     revocationPollIntervalMs: env.REVOCATION_POLL_INTERVAL_MS,
     userCacheMaxEntries: env.USER_CACHE_MAX_ENTRIES,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT ?? (production ? 'json' : (options.defaultLogFormat ?? 'json')),
     transport: env.HTTP_TRANSPORT,
     now: options.now ?? ((): Date => new Date()),
   };

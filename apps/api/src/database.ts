@@ -7,7 +7,11 @@ import type { ApiConfig } from './config.js';
 
 export async function openConfiguredDatabase(config: ApiConfig, logger: Logger): Promise<Database> {
   if (config.databaseUrl !== null) {
-    const database = await createDb({ url: config.databaseUrl });
+    const database = await createDb({
+      url: config.databaseUrl,
+      ...(config.databaseDirectUrl === null ? {} : { directUrl: config.databaseDirectUrl }),
+      preparedStatements: config.databasePreparedStatements,
+    });
     await database.migrate();
     return database;
   }

@@ -33,6 +33,9 @@ describe('parseEnv', () => {
     ['RATE_LIMIT_LOGIN_PER_ACCOUNT', '10 per minute'],
     ['RATE_LIMIT_LOGIN_PER_DEVICE', '0/15m'],
     ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_DIRECT_URL', 'mysql://x'],
+    ['DATABASE_PREPARED_STATEMENTS', 'off'],
+    ['LOG_FORMAT', 'colour'],
     ['NODE_ENV', 'staging'],
   ])('names %s in a one-line error for %j', (variable, value) => {
     let error: unknown;
@@ -118,6 +121,63 @@ describe('entry defaults', () => {
       corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
       signing: { kind: 'key-set', generateIfMissing: true },
     });
+  });
+});
+
+describe('a database behind a transaction pooler', () => {
+  const pooled = 'postgres://app@pgbouncer.internal:6432/latchkey';
+  const direct = 'postgres://app@db.internal:5432/latchkey';
+
+  it('keeps prepared statements on a direct DATABASE_URL and needs no second URL', () => {
+    expect(loadConfig({ DATABASE_URL: direct })).toMatchObject({
+      databaseUrl: direct,
+      databaseDirectUrl: null,
+      databasePreparedStatements: true,
+    });
+  });
+
+  it('takes a DATABASE_URL beside DATABASE_DIRECT_URL for a pooler: prepared statements off unless asked for', () => {
+    expect(loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct })).toMatchObject({
+      databaseUrl: pooled,
+      databaseDirectUrl: direct,
+      databasePreparedStatements: false,
+    });
+    const tracked = loadConfig({
+      DATABASE_URL: pooled,
+      DATABASE_DIRECT_URL: direct,
+      DATABASE_PREPARED_STATEMENTS: '1',
+    });
+    expect(tracked.databasePreparedStatements).toBe(true);
+    expect(
+      loadConfig({ DATABASE_URL: direct, DATABASE_PREPARED_STATEMENTS: '0' }).databasePreparedStatements,
+    ).toBe(false);
+  });
+
+  it('refuses DATABASE_DIRECT_URL without DATABASE_URL, in one line that never echoes the URL', () => {
+    expect(() => parseEnv({ DATABASE_DIRECT_URL: 'postgres://app:hunter2@db.internal/latchkey' })).toThrow(
+      /^Invalid environment variable DATABASE_DIRECT_URL: is the direct connection that goes with a pooled DATABASE_URL; [^\n]*$/,
+    );
+    expect(() =>
+      parseEnv({ DATABASE_DIRECT_URL: 'postgres://app:hunter2@db.internal/latchkey' }),
+    ).not.toThrow(/hunter2/);
+  });
+});
+
+describe('LOG_FORMAT', () => {
+  it('is what the entry asks for outside production, JSON by default, and always JSON in production', () => {
+    expect(loadConfig({}).logFormat).toBe('json');
+    expect(loadConfig({}, { defaultLogFormat: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }, { defaultLogFormat: 'pretty' }).logFormat).toBe('json');
+    expect(
+      loadConfig({ JWT_SECRET: SECRET }, { defaultNodeEnv: 'production', defaultLogFormat: 'pretty' })
+        .logFormat,
+    ).toBe('json');
+  });
+
+  it('refuses pretty logs in production, naming the variable', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET, LOG_FORMAT: 'pretty' })).toThrow(
+      /^Invalid environment variable LOG_FORMAT: production logs one JSON object per line/,
+    );
   });
 });
 

@@ -87,6 +87,15 @@ export const envSchema = z
       .trim()
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
       .optional(),
+    // Straight to the server, when DATABASE_URL goes through a transaction pooler: LISTEN and migrations need a
+    // session of their own (README.md, "Many instances behind a transaction pooler").
+    DATABASE_DIRECT_URL: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+      .optional(),
+    // Named prepared statements on DATABASE_URL's pool; unset: on, unless DATABASE_DIRECT_URL says it is a pooler.
+    DATABASE_PREPARED_STATEMENTS: flag.optional(),
     LATCHKEY_DATA_DIR: z.string().trim().min(1).default(defaultDataDir),
     JWT_SECRET: z.string().optional(),
     KEY_SET_FILE: z.string().trim().min(1).optional(),
@@ -135,11 +144,21 @@ export const envSchema = z
     // used is evicted past it. Changes whose NOTIFY was lost are re-read every REVOCATION_POLL_INTERVAL_MS.
     USER_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // `pretty`: pino-pretty's lines for a person at a terminal, `pnpm dev`'s default; `json`: one JSON object per line.
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     // How /trpc is served: `fast` (src/http/fast/, falls back to tRPC's adapter for what it does not implement)
     // or `official` (tRPC's standalone adapter for everything).
     HTTP_TRANSPORT: z.enum(['fast', 'official']).default('fast'),
   })
   .superRefine((env, context) => {
+    if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DATABASE_DIRECT_URL'],
+        message:
+          'is the direct connection that goes with a pooled DATABASE_URL; set DATABASE_URL to the pooler (or unset both for the embedded database)',
+      });
+    }
     if (env.NODE_ENV !== 'production') return;
     if ((env.JWT_SECRET ?? '') === '' && env.KEY_SET_FILE === undefined) {
       context.addIssue({
@@ -160,6 +179,13 @@ export const envSchema = z
           message: `production with ACCOUNT_RECOVERY=1 needs MAIL_URL (smtp:// or smtps://), MAIL_FROM and PUBLIC_WEB_URL (where emailed links point, never taken from a request); ${missing} is unset. Set them, or ACCOUNT_RECOVERY=0 to run without email and password reset`,
         });
       }
+    }
+    if (env.LOG_FORMAT === 'pretty') {
+      context.addIssue({
+        code: 'custom',
+        path: ['LOG_FORMAT'],
+        message: `production logs one JSON object per line, for a log pipeline to read: unset LOG_FORMAT; ${PLAIN_HTTP_OPT_OUT}`,
+      });
     }
     if (env.COOKIE_SECURE === false) {
       context.addIssue({

@@ -1,10 +1,11 @@
 // The API as a process, for both entries (main.ts: `pnpm start`; dev.ts: `pnpm dev`): configuration from the
 // environment, then one API instance until a signal; an operator's mistake is one line and exit code 1.
 import { ConfigError } from '@latchkey/auth';
-import { loadConfig } from './config.js';
+import { loadConfig, type LogFormat } from './config.js';
 import { EnvError, processEnv, type NodeEnv } from './env.js';
 import { KeySetFileError } from './keys/key-set-file.js';
 import { createLogger } from './logger.js';
+import { prettyLogDestination } from './pretty-log.js';
 import { startApiServer } from './start-server.js';
 
 /** Start-up failures the operator can fix: one line, exit code 1, no stack trace. */
@@ -12,9 +13,19 @@ function isOperatorError(error: unknown): error is Error {
   return error instanceof EnvError || error instanceof ConfigError || error instanceof KeySetFileError;
 }
 
-async function serveUntilSignal(defaultNodeEnv: NodeEnv): Promise<void> {
-  const config = loadConfig(processEnv(), { defaultNodeEnv });
-  const logger = createLogger({ level: config.logLevel });
+export interface ApiProcessOptions {
+  /** What an unset NODE_ENV means for this entry. */
+  defaultNodeEnv: NodeEnv;
+  /** What an unset LOG_FORMAT means outside production (`pnpm dev`: pretty); JSON when omitted. */
+  defaultLogFormat?: LogFormat;
+}
+
+async function serveUntilSignal(options: ApiProcessOptions): Promise<void> {
+  const config = loadConfig(processEnv(), options);
+  const logger = createLogger({
+    level: config.logLevel,
+    ...(config.logFormat === 'pretty' ? { destination: await prettyLogDestination() } : {}),
+  });
   const server = await startApiServer({ config, logger });
   logger.info(
     { url: server.url, database: server.app.database.kind, algorithm: server.app.accessTokens.algorithm },
@@ -34,9 +45,9 @@ async function serveUntilSignal(defaultNodeEnv: NodeEnv): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-/** Runs the API until SIGINT or SIGTERM; `defaultNodeEnv` is what an unset NODE_ENV means for this entry. */
-export function runApiProcess(options: { defaultNodeEnv: NodeEnv }): void {
-  serveUntilSignal(options.defaultNodeEnv).catch((error: unknown) => {
+/** Runs the API until SIGINT or SIGTERM, with the defaults of the entry that calls it. */
+export function runApiProcess(options: ApiProcessOptions): void {
+  serveUntilSignal(options).catch((error: unknown) => {
     if (isOperatorError(error)) {
       process.stderr.write(`latchkey-api: ${error.message}\n`);
     } else {

@@ -102,4 +102,37 @@ describe('pnpm dev (src/dev.ts) with NODE_ENV unset', { timeout: 60_000 }, () =>
     expect(localhostAllowed).toBe(true);
     expect(await exists(path.join(dataDir, 'keys.json'))).toBe(true);
   });
+  it('prints pino-pretty lines (no colour into a pipe) holding none of the passwords and tokens it saw', async () => {
+    const port = await freePort();
+    child = await startChildApi({
+      env: { LATCHKEY_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      port,
+      entry: 'src/dev.ts',
+      stdout: 'capture',
+    });
+    const username = uniqueUsername('pretty');
+    const signup = await fetch(`${child.trpcUrl}/auth.signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: GOOD_PASSWORD, refreshTransport: 'body' }),
+    });
+    const { accessToken, refreshToken } = (
+      (await signup.json()) as { result: { data: { accessToken: string; refreshToken: string } } }
+    ).result.data;
+    await fetch(
+      `${child.trpcUrl}/auth.me?input=${encodeURIComponent(JSON.stringify({ password: GOOD_PASSWORD }))}`,
+      {
+        headers: { authorization: `Bearer ${accessToken}` },
+      },
+    );
+    await child.stop();
+    const text = child.stdout();
+    child = null;
+
+    expect(text).toMatch(new RegExp(`INFO: listening\\n\\s+url: "http://127\\.0\\.0\\.1:${port}"`));
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: /m);
+    expect(text).not.toMatch(/^\{/m);
+    expect(text).not.toContain('\u001b[');
+    for (const secret of [GOOD_PASSWORD, accessToken, refreshToken]) expect(text).not.toContain(secret);
+  });
 });

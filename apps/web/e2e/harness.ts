@@ -72,7 +72,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startStage(): Promise<Stage> {
+export interface StageOptions {
+  /** More API variables, over the stage's own (e.g. TRUST_PROXY=1, for a test that plays the proxy). */
+  apiEnv?: Readonly<Record<string, string>>;
+}
+
+export async function startStage(options: StageOptions = {}): Promise<Stage> {
   await buildApp();
   await mkdir(screenshotDir, { recursive: true });
   // The app's origin must be known before the API starts: it is the one Origin the API accepts for
@@ -92,6 +97,7 @@ export async function startStage(): Promise<Stage> {
     // Emailed links point at the app under test; with no MAIL_URL the mail goes to the API's development
     // outbox, which the tests read through `dev.mailbox` (the production build has no mailbox page).
     PUBLIC_WEB_URL: origin,
+    ...options.apiEnv,
   });
   const api = await startApiServer({ config, database: testDatabase.database, port: 0 });
   const web = await preview({

@@ -67,6 +67,16 @@ describe('signing in from Node', () => {
     expect((await client.me()).username).toBe(name);
   });
 
+  it('lists its sessions, each with the address it signed in from and the one it was last used from', async () => {
+    const { client } = await signedIn();
+    const sessions = await client.api.auth.sessions.query();
+    const loopback = /^(::ffff:)?127\.0\.0\.1$/;
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.current).toBe(true);
+    expect(sessions[0]?.signedInFrom).toMatch(loopback);
+    expect(sessions[0]?.lastUsedFrom).toMatch(loopback);
+  });
+
   it('reports wrong credentials with the CREDENTIALS reason and stays anonymous', async () => {
     const { client } = newClient();
     const name = username();

@@ -12,6 +12,10 @@ export interface CreateDbOptions {
   maxConnections?: number;
   /** Sees the SQL of every statement the ORM sends (server only; tests count database work with it). */
   onQuery?: QueryObserver;
+  /** Server only: a URL straight to the server when `url` goes through a transaction pooler (LISTEN, migrations). */
+  directUrl?: string;
+  /** Server only: named server-side prepared statements on `url`'s pool (default true; off behind most poolers). */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -28,6 +32,8 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
     return openPostgres(options.url, {
       ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
       ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
+      ...(options.directUrl === undefined ? {} : { directUrl: options.directUrl }),
+      ...(options.preparedStatements === undefined ? {} : { preparedStatements: options.preparedStatements }),
     });
   }
   return openPglite(options.dataDir);

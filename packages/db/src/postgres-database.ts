@@ -11,6 +11,22 @@ export interface PostgresPoolOptions {
   max?: number;
   /** Sees every statement the ORM sends (tests count them). */
   onQuery?: QueryObserver;
+  /**
+   * A URL straight to the server, for what needs one session from start to end: LISTEN (the revocation
+   * fan-out) and the migrations' advisory lock. Set it when `url` goes through a transaction pooler
+   * (PgBouncer `pool_mode = transaction`, a managed provider's pooled port), which hands each transaction
+   * whichever server connection is free, so a LISTEN there is soon listening on someone else's connection,
+   * and a session lock may be taken on one and released on another. Without it, `url` serves both.
+   */
+  directUrl?: string;
+  /**
+   * Named server-side prepared statements on the pool (default true). A named statement lives in one server
+   * session; through a transaction pooler the next transaction may run on a session that never prepared it
+   * (`prepared statement "…" does not exist`). Turn them off there, unless the pooler tracks them itself
+   * (PgBouncer 1.21 and later with `max_prepared_statements` above 0). Off, postgres.js sends each query as
+   * an unnamed statement, parsed afresh every time.
+   */
+  preparedStatements?: boolean;
 }
 
 const DEFAULT_POOL_SIZE = 10;
@@ -31,24 +47,42 @@ function reconnectBackoff(attempt: number): number {
   return (0.5 + Math.random() / 2) * Math.min(0.02 * 2 ** attempt, RECONNECT_BACKOFF_MAX_SECONDS);
 }
 
-/** Connects to a PostgreSQL server through a postgres.js pool. Connections open lazily, on first query. */
+const CONNECTION_OPTIONS = {
+  // Fail a health check or start-up within seconds rather than postgres.js's default 30.
+  connect_timeout: 10,
+  // NOTICEs (e.g. "relation already exists, skipping") are expected during migrations; not worth a log line.
+  onnotice: (): undefined => undefined,
+  backoff: reconnectBackoff,
+} as const;
+
+/**
+ * Connects to a PostgreSQL server through a postgres.js pool. Connections open lazily, on first query.
+ *
+ * @example
+ * // Behind PgBouncer in transaction mode: queries through the pooler, LISTEN and migrations straight to the server.
+ * const database = openPostgres('postgres://app@pgbouncer:6432/latchkey', {
+ *   directUrl: 'postgres://app@db:5432/latchkey',
+ *   preparedStatements: false,
+ * });
+ */
 export function openPostgres(url: string, options: PostgresPoolOptions = {}): Database {
   const client = postgres(url, {
+    ...CONNECTION_OPTIONS,
     max: options.max ?? DEFAULT_POOL_SIZE,
     // Server-side prepared statements: parse and plan once per connection for the repositories' fixed SQL.
-    prepare: true,
-    // Fail a health check or start-up within seconds rather than postgres.js's default 30.
-    connect_timeout: 10,
-    // NOTICEs (e.g. "relation already exists, skipping") are expected during migrations; not worth a log line.
-    onnotice: () => undefined,
-    backoff: reconnectBackoff,
+    prepare: options.preparedStatements ?? true,
   });
+  const directUrl = options.directUrl ?? url;
+  // postgres.js listens on a connection of its own, outside the pool (and so outside `max`); a client on the
+  // direct URL is only ever asked to listen, so it never opens a pooled connection of its own.
+  const listener =
+    options.directUrl === undefined ? client : postgres(options.directUrl, { ...CONNECTION_OPTIONS, max: 1 });
   const logger = queryLogger(options.onQuery);
   const orm = drizzle({ client, schema, ...(logger === undefined ? {} : { logger }) });
   return {
     kind: 'postgres',
     orm,
-    migrate: () => migratePostgres(url),
+    migrate: () => migratePostgres(directUrl),
     async ping() {
       await client`select 1`;
     },
@@ -58,7 +92,7 @@ export function openPostgres(url: string, options: PostgresPoolOptions = {}): Da
       // new one and calls `onlisten` again: the first call is this LISTEN, every later one a reconnect.
       let listening = false;
       let stopped = false;
-      const request = await client.listen(
+      const request = await listener.listen(
         channel,
         (payload) => {
           if (!stopped) onPayload(payload);
@@ -76,12 +110,17 @@ export function openPostgres(url: string, options: PostgresPoolOptions = {}): Da
         await request.unlisten();
       };
     },
+    // NOTIFY is one statement whose delivery PostgreSQL queues at commit for every listener on the database,
+    // whichever session sent it, so it goes through the pool, pooler or not.
     async notify(channel, payload) {
       assertChannelName(channel);
       await client.notify(channel, payload);
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([
+        client.end({ timeout: 5 }),
+        listener === client ? undefined : listener.end({ timeout: 5 }),
+      ]);
     },
   };
 }

@@ -318,6 +318,7 @@ describe('auth.logout, logoutAll, revokeSession', () => {
       os: 'Linux',
       deviceLabel: 'Chrome on Linux',
       signedInFrom: stringMatching(/^(::ffff:)?127\.0\.0\.1$/),
+      lastUsedFrom: stringMatching(/^(::ffff:)?127\.0\.0\.1$/),
       current: true,
     });
     // The signup's session came from Node's fetch, which names itself "node".

@@ -9,8 +9,10 @@ export interface SessionView extends SessionDevice {
   createdAt: string;
   lastUsedAt: string;
   userAgent: string | null;
-  /** The address of the login; a refresh moves lastUsedAt only. */
+  /** The address of the login. */
   signedInFrom: string | null;
+  /** The address of the latest refresh (the login's until the first one). */
+  lastUsedFrom: string | null;
 }
 
 export interface EndedSessionView extends SessionView {
@@ -27,8 +29,9 @@ export function sessionView(session: Session): SessionView {
     lastUsedAt: session.lastUsedAt.toISOString(),
     userAgent: session.userAgent,
     ...describeSessionDevice(session.userAgent),
-    // The row keeps the address and agent of the login; a refresh moves lastUsedAt only.
+    // The row keeps the address and agent of the login; a refresh moves lastUsedAt and lastUsedFrom.
     signedInFrom: session.ip,
+    lastUsedFrom: session.lastUsedIp,
   };
 }
 

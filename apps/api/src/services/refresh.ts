@@ -52,6 +52,7 @@ export async function refresh(
     now,
     graceSeconds: app.config.refreshGraceSeconds,
     idleTtlSeconds: app.config.refreshTokenTtlSeconds,
+    ip: client.clientAddress,
   });
   switch (outcome.kind) {
     case 'rotated': {

@@ -19,6 +19,8 @@ export interface ChildApi {
   rssBytes(): Promise<number>;
   /** The last lines the process wrote to stderr (start-up failures). */
   stderr(): string;
+  /** What the process wrote to stdout (its log lines), when started with `stdout: 'capture'`; '' otherwise. */
+  stdout(): string;
   /** SIGKILL: no handler runs, nothing is flushed, exactly a crash. */
   kill(): Promise<void>;
   /** SIGTERM and wait for the graceful shutdown. */
@@ -40,7 +42,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
+/** Resolves once `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) =>
     child.once('exit', () => {
@@ -67,18 +70,29 @@ async function waitUntilHealthy(url: string, child: ChildProcess, stderr: () => 
 /** `src/main.ts`, built into `pnpm start`'s dist/main.js (production unless NODE_ENV says otherwise), or `pnpm dev`'s `src/dev.ts`. */
 export type ApiEntry = 'src/main.ts' | 'src/dev.ts';
 
-function spawnApi(options: { env: Record<string, string>; port: number; entry?: ApiEntry }): ChildProcess & {
+/** Whether the child's stdout (its log lines) is kept for the test to read, or discarded. */
+export type ChildStdout = 'ignore' | 'capture';
+
+function spawnApi(options: {
+  env: Record<string, string>;
+  port: number;
+  entry?: ApiEntry;
+  stdout?: ChildStdout;
+}): ChildProcess & {
   stderr: NonNullable<ChildProcess['stderr']>;
 } {
-  return spawn(
+  const child = spawn(
     process.execPath,
     ['--conditions=@latchkey/source', '--import', 'tsx', options.entry ?? 'src/main.ts'],
     {
       cwd: apiRoot,
       env: { PATH: inheritedPath, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', options.stdout === 'capture' ? 'pipe' : 'ignore', 'pipe'],
     },
   );
+  // With stdio chosen at run time, spawn's type no longer knows stderr is piped; it always is.
+  if (child.stderr === null) throw new Error('the API child has no stderr pipe');
+  return Object.assign(child, { stderr: child.stderr });
 }
 
 /**
@@ -117,8 +131,14 @@ export async function startChildApi(options: {
   env: Record<string, string>;
   port: number;
   entry?: ApiEntry;
+  stdout?: ChildStdout;
 }): Promise<ChildApi> {
   const child = spawnApi(options);
+  let stdoutText = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    stdoutText += chunk;
+  });
   let stderrTail = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
@@ -154,6 +174,7 @@ export async function startChildApi(options: {
       return Number(kib) * 1024;
     },
     stderr,
+    stdout: () => stdoutText,
     async kill() {
       child.kill('SIGKILL');
       await exited(child);

@@ -1,8 +1,13 @@
 import type { ReactElement } from 'react';
 
-/** What every sessions list shows of a session's device: its label (the raw agent on hover) and where it signed in. */
+/** What every sessions list shows of a session's device: its label (the raw agent on hover) where it signed in and was last used. */
 export function SessionDevice(props: {
-  session: { deviceLabel: string; userAgent: string | null; signedInFrom: string | null };
+  session: {
+    deviceLabel: string;
+    userAgent: string | null;
+    signedInFrom: string | null;
+    lastUsedFrom: string | null;
+  };
   current?: boolean;
 }): ReactElement {
   const { session, current = false } = props;
@@ -12,6 +17,9 @@ export function SessionDevice(props: {
       {current ? <span className="badge">This session</span> : null}
       {session.signedInFrom === null ? null : (
         <span className="hint session-address">Signed in from {session.signedInFrom}</span>
+      )}
+      {session.lastUsedFrom === null ? null : (
+        <span className="hint session-address">Last used from {session.lastUsedFrom}</span>
       )}
     </>
   );

@@ -18,13 +18,16 @@ const invokedFrom = nonEmpty(process.env.INIT_CWD) ?? process.cwd();
 const dataDir = nonEmpty(process.env.LATCHKEY_DATA_DIR);
 
 export interface MigrateEnv {
-  /** postgres:// URL of the server to migrate. */
+  /**
+   * postgres:// URL of the server to migrate: DATABASE_DIRECT_URL when set (a migration holds a session-level
+   * advisory lock, which a transaction pooler on DATABASE_URL cannot keep), else DATABASE_URL.
+   */
   databaseUrl: string | undefined;
   /** Absolute folder of the embedded database to migrate (used when DATABASE_URL is unset). */
   pgliteDir: string;
 }
 
 export const env: MigrateEnv = {
-  databaseUrl: nonEmpty(process.env.DATABASE_URL),
+  databaseUrl: nonEmpty(process.env.DATABASE_DIRECT_URL) ?? nonEmpty(process.env.DATABASE_URL),
   pgliteDir: join(dataDir === undefined ? defaultDataDir : resolve(invokedFrom, dataDir), 'pglite'),
 };

@@ -1,5 +1,6 @@
-// `pnpm db:migrate`: applies the committed migrations to DATABASE_URL, or to the embedded database under
-// LATCHKEY_DATA_DIR (default: the repository's .data/). Prints one line, never the URL (it may carry a password).
+// `pnpm db:migrate`: applies the committed migrations to DATABASE_DIRECT_URL (when DATABASE_URL is a pooler) or
+// DATABASE_URL, or to the embedded database under LATCHKEY_DATA_DIR (default: the repository's .data/). Prints
+// one line, never the URL (it may carry a password).
 import { createDb } from '../client.js';
 import { env } from './env.js';
 

@@ -56,6 +56,7 @@ function rotateValues(sessionId: string, presentedHash: string, nextHash: string
     successorSealed: `sealed:${nextHash}`,
     sessionId,
     now: at(60).toISOString(),
+    ip: '198.51.100.7',
     expiresAt: at(3660).toISOString(),
   };
 }
@@ -82,6 +83,7 @@ describe('refresh-rotation statements', () => {
       now: at(30),
       graceSeconds: 10,
       idleTtlSeconds: 3600,
+      ip: '198.51.100.7',
     });
     expect(rotated.kind).toBe('rotated');
     const before = await state(session.id);

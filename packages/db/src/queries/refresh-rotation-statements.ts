@@ -22,7 +22,8 @@ export interface RotationStatements {
   revokeForReuse: TransactionStatement<never>;
   /**
    * The three writes of a rotation in one statement: marks `presentedHash` rotated (`successorHash`,
-   * `successorSealed`), inserts `nextHash` as current, slides the session to `now` / `expiresAt`. Returns
+   * `successorSealed`), inserts `nextHash` as current, slides the session to `now` / `expiresAt` and records
+   * `ip` as its last-used address. Returns
    * the slid session, or no row when the presented token was not current (nothing is written then).
    */
   rotate: TransactionStatement<Session>;
@@ -93,7 +94,11 @@ export function buildRotationStatements(orm: LatchkeyOrm): RotationStatements {
   const rotate = orm
     .with(rotatedToken, nextToken)
     .update(sessions)
-    .set({ lastUsedAt: now, expiresAt: sql`${sql.placeholder('expiresAt')}::timestamptz` })
+    .set({
+      lastUsedAt: now,
+      lastUsedIp: sql`${sql.placeholder('ip')}`,
+      expiresAt: sql`${sql.placeholder('expiresAt')}::timestamptz`,
+    })
     .where(
       and(
         eq(sessions.id, sql.placeholder('sessionId')),

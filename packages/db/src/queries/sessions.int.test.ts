@@ -58,7 +58,12 @@ async function sessionCount(): Promise<number> {
   return row!.n;
 }
 
-function rotate(presentedHash: string, now: Date, nextHash = tokenHash()) {
+function rotate(
+  presentedHash: string,
+  now: Date,
+  nextHash = tokenHash(),
+  ip: string | null = '198.51.100.7',
+) {
   return repos.sessions.rotateRefreshToken({
     presentedHash,
     nextHash,
@@ -66,6 +71,7 @@ function rotate(presentedHash: string, now: Date, nextHash = tokenHash()) {
     now,
     graceSeconds: GRACE,
     idleTtlSeconds: IDLE,
+    ip,
   });
 }
 
@@ -246,6 +252,27 @@ describe('sessions.rotateRefreshToken', () => {
       successorSealed: `sealed:${next}`,
     });
     expect(rows.find((row) => row.tokenHash === next)).toMatchObject({ rotatedAt: null, createdAt: at(600) });
+  });
+
+  it('records each rotation’s address as last used and keeps the login’s address', async () => {
+    const { session, hash } = await login(ada);
+    expect(await sessionRow(session.id)).toMatchObject({ ip: '192.0.2.1', lastUsedIp: '192.0.2.1' });
+
+    const next = tokenHash();
+    const first = await rotate(hash, at(600), next, '2001:db8::7');
+    expect(first).toMatchObject({ kind: 'rotated', session: { ip: '192.0.2.1', lastUsedIp: '2001:db8::7' } });
+    await rotate(next, at(1200), tokenHash(), '203.0.113.9');
+    expect(await sessionRow(session.id)).toMatchObject({ ip: '192.0.2.1', lastUsedIp: '203.0.113.9' });
+  });
+
+  it('leaves the last-used address alone for a grace duplicate and for a replay', async () => {
+    const { session, hash } = await login(ada);
+    await rotate(hash, at(100), tokenHash(), '203.0.113.9');
+
+    expect((await rotate(hash, at(100 + GRACE), tokenHash(), '198.51.100.66')).kind).toBe('grace');
+    expect((await sessionRow(session.id)).lastUsedIp).toBe('203.0.113.9');
+    expect((await rotate(hash, at(100 + GRACE + 1), tokenHash(), '198.51.100.66')).kind).toBe('reuse');
+    expect((await sessionRow(session.id)).lastUsedIp).toBe('203.0.113.9');
   });
 
   it('never slides the expiry past the absolute cap', async () => {

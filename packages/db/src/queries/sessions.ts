@@ -44,6 +44,8 @@ export interface RotateRefreshTokenInput {
   /** How long after a rotation a duplicate of the old token still gets the successor instead of `reuse`. */
   graceSeconds: number;
   idleTtlSeconds: number;
+  /** The caller's client address, kept as the session's `lastUsedIp` when the token rotates. */
+  ip: string | null;
 }
 
 export interface SessionWithUser {
@@ -239,6 +241,7 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
         authTime: input.authTime,
         userAgent: input.userAgent,
         ip: input.ip,
+        lastUsedIp: input.ip,
       })
       .returning();
     if (session === undefined) throw new Error('INSERT ... RETURNING returned no session row');
@@ -319,6 +322,7 @@ export function createSessionsRepository(orm: LatchkeyOrm): SessionsRepository {
           successorSealed,
           sessionId: session.id,
           now: timestamp(now),
+          ip: input.ip,
           expiresAt: timestamp(earliest(addSeconds(now, input.idleTtlSeconds), session.absoluteExpiresAt)),
         });
         if (slid === undefined)

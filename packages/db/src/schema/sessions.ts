@@ -48,7 +48,11 @@ export const sessions = pgTable(
     // still read; a timestamp from the writer's clock could not promise that.
     revokedXid: xid8('revoked_xid'),
     userAgent: text('user_agent'),
+    // The client address of the login that created the session; never changes.
     ip: text('ip'),
+    // The client address of the latest rotation (the login's until the first one), written by the rotation's
+    // own UPDATE (queries/refresh-rotation-statements.ts), so keeping it costs no round trip.
+    lastUsedIp: text('last_used_ip'),
   },
   (table) => [
     // Live sessions of a user: the sessions page, logout-all, disable.
