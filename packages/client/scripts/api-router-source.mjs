@@ -21,9 +21,12 @@ function createChecker() {
   const config = ts.getParsedCommandLineOfConfigFile(
     configPath,
     {},
-    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-    } },
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
+    },
   );
   const host = ts.createCompilerHost(config.options);
   const readFile = host.readFile.bind(host);
