@@ -124,6 +124,13 @@ describe.each(PUBLISHED_PACKAGES)('the packed %s', (name) => {
       expect(dependency).not.toMatch(/^@latchkey\//);
   });
 
+  it('is not private, so changesets versions it and npm publishes it', () => {
+    const manifest = JSON.parse(readFileSync(join(workspaceDirOf(name), 'package.json'), 'utf8')) as {
+      private?: boolean;
+    };
+    expect(manifest.private).not.toBe(true);
+  });
+
   it('ships no tests', () => {
     const { dir } = packedOf(name);
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' });
