@@ -1,3 +1,4 @@
+/* global console */
 // A scratch project's use of the packed @latchkey/auth: HS256 tokens, an argon2id hash and the password policy
 // (whose common-password list is a data file the tarball must carry). Prints one JSON line.
 import {

@@ -18,10 +18,9 @@ export async function verify(
     ttlSeconds: 60,
   });
   try {
-    const verified = await tokens.verify(token);
-    const userId: string = verified.userId;
-    void userId;
-    return verified;
+    const verified: VerifiedAccessToken = await tokens.verify(token);
+    const expiresAt: Date = verified.expiresAt;
+    return expiresAt > new Date() ? verified : 'TOKEN_EXPIRED';
   } catch (error) {
     if (error instanceof AuthError) return error.code;
     throw error;

@@ -1,3 +1,4 @@
+/* global console, process */
 // A scratch project's use of the packed @latchkey/client against a running API (its tRPC URL is the first
 // argument): sign up over the body transport, create and list a task, log out. Prints one JSON line.
 import { createLatchkeyClient, describeApiError } from '@latchkey/client';

@@ -252,7 +252,10 @@ describe('a scratch project that installs the tarballs with npm', () => {
       cwd: projectDir,
     }).then(
       () => '',
-      (error: { stdout?: string }) => error.stdout ?? String(error),
+      (error: unknown) => {
+        const { stdout } = error as { stdout?: unknown };
+        return typeof stdout === 'string' ? stdout : 'error TS0: tsc failed without output';
+      },
     );
     // Errors in the consumer or in our declarations fail; a dependency's own declarations (tRPC's optional
     // `ws` types, say) are its business, as they are for every project that does not skip lib checks.
