@@ -8,7 +8,7 @@
  * Two tRPC clients share one configuration: `api` runs every call through the auth link; an internal one
  * without it carries the calls that must not trigger a refresh themselves (login, signup, refresh, logout).
  */
-import type { AppRouter } from '@latchkey/api';
+import type { AppRouter } from './api-router.js';
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import type { TRPCClient, TRPCLink } from '@trpc/client';
 import { accessTokenLifetimeMs, localAccessTokenExpiry } from './access-token-lifetime.js';

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@latchkey/api';
+import type { AppRouter } from './api-router.js';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 
 type RouterOutputs = inferRouterOutputs<AppRouter>;

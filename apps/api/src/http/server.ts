@@ -1,6 +1,7 @@
 // The node:http server the API owns. /trpc is served by the fast transport (http/fast/, HTTP_TRANSPORT=fast),
 // which hands anything it does not implement to tRPC's standalone adapter, or by that adapter alone
-// (HTTP_TRANSPORT=official); the routes beside it (health, readiness, JWKS) need no framework. Section map:
+// (HTTP_TRANSPORT=official); the routes beside it (health, readiness, JWKS, the OpenAPI document and, in
+// development, its reference page) need no framework. Section map:
 //   request listener   security headers, CORS, routing, one log line per request, the last-resort 500
 //   /trpc              body cap (413), JSON depth (400), content type, then tRPC with Cache-Control: no-store
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import type { App } from '../app.js';
 import { createContext, type Context, type RequestLogFields } from '../context.js';
 import { errorDetails } from '../errors.js';
 import { appRouter } from '../router.js';
+import { createApiReference } from './api-reference.js';
 import { readBodyWithLimit } from './body-limit.js';
 import { handleCors } from './cors.js';
 import { createFastTrpcHandler } from './fast/fast-transport.js';
@@ -68,6 +70,7 @@ function isJsonMediaType(contentType: string | undefined): boolean {
 export function createRequestListener(app: App): RequestListener {
   const logFields = new WeakMap<IncomingMessage, RequestLogFields>();
   const { config, logger } = app;
+  const apiReference = createApiReference({ servePage: config.nodeEnv === 'development' });
 
   // Both transports get the same context, responseMeta and onError, so they answer alike.
   const trpcContext = (request: IncomingMessage, response: ServerResponse): Promise<Context> =>
@@ -186,6 +189,7 @@ export function createRequestListener(app: App): RequestListener {
         sendJson(response, 200, app.accessTokens.publicJwks(), 'public, max-age=300');
         return;
       default:
+        if (await apiReference.serve(pathname, response)) return;
         sendJson(response, 404, { error: 'Not found' });
     }
   }
