@@ -14,6 +14,7 @@ import { loadSigningKeys } from './keys/signing-keys.js';
 import { createRevocationService, type RevocationService } from './revocation/revocation-service.js';
 import { createDeviceTokens, type DeviceTokens } from './services/device-token.js';
 import { createAuthRateLimits, type AuthRateLimits } from './services/rate-limits.js';
+import { createServiceRateLimits, type ServiceRateLimits } from './services/service-rate-limits.js';
 
 // RFC 8725 section 3.10 / the verifier's default: 30 s of clock tolerance between instances.
 export const ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
@@ -26,6 +27,8 @@ export interface App {
   passwords: PasswordHasher;
   revocations: RevocationService;
   rateLimits: AuthRateLimits;
+  /** Limits of the service endpoints (introspection, revocation feed). */
+  serviceRateLimits: ServiceRateLimits;
   deviceTokens: DeviceTokens;
   logger: Logger;
 }
@@ -66,6 +69,7 @@ export async function createApp(options: {
     passwords: options.passwords ?? createPasswordHasher(),
     revocations,
     rateLimits: createAuthRateLimits(database, { rules: config.rateLimits, deviceTokens }),
+    serviceRateLimits: createServiceRateLimits(database, config.serviceRateLimits),
     deviceTokens,
     logger,
   };

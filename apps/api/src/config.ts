@@ -40,6 +40,12 @@ export interface ApiConfig {
     loginPerAddress: RateLimitRule;
     signupPerAddress: RateLimitRule;
   };
+  /** SERVICE_CLIENTS: each service client's id and the SHA-256 digest (base64url) of its secret. */
+  serviceClients: ReadonlyMap<string, string>;
+  serviceRateLimits: {
+    introspectPerClient: RateLimitRule;
+    perAddress: RateLimitRule;
+  };
   bodyLimitBytes: number;
   jsonMaxDepth: number;
   /** How often the revocation set re-reads the database for revocations a lost NOTIFY did not bring. */
@@ -127,6 +133,11 @@ export function loadConfig(
       loginPerDevice: env.RATE_LIMIT_LOGIN_PER_DEVICE,
       loginPerAddress: env.RATE_LIMIT_LOGIN_PER_ADDRESS,
       signupPerAddress: env.RATE_LIMIT_SIGNUP_PER_ADDRESS,
+    },
+    serviceClients: new Map(env.SERVICE_CLIENTS),
+    serviceRateLimits: {
+      introspectPerClient: env.RATE_LIMIT_INTROSPECT_PER_CLIENT,
+      perAddress: env.RATE_LIMIT_SERVICE_PER_ADDRESS,
     },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     jsonMaxDepth: env.JSON_MAX_DEPTH,

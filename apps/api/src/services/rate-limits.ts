@@ -48,7 +48,8 @@ export interface AuthRateLimitRules {
   signupPerAddress: RateLimitRule;
 }
 
-async function consume(limiter: RateLimiterDrizzle, key: string): Promise<void> {
+/** Consumes one point; throws RATE_LIMITED with Retry-After seconds when the limit is spent. */
+export async function consume(limiter: RateLimiterDrizzle, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
