@@ -8,7 +8,9 @@ export interface ServiceEnv {
 }
 
 /** Reads the variables; throws one line naming the first one missing. */
-export function readServiceEnv(source: Readonly<Record<string, string | undefined>> = process.env): ServiceEnv {
+export function readServiceEnv(
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): ServiceEnv {
   const required = (name: string): string => {
     const value = source[name];
     if (value === undefined || value === '') throw new Error(`Missing environment variable ${name}`);

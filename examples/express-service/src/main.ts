@@ -9,7 +9,11 @@ const verifier = createVerifier({
   issuer: env.issuer,
   audience: env.audience,
   serviceClient: env.serviceClient,
-  feed: { onError: (error) => console.warn(`revocation feed: ${error.message}; retrying`) },
+  feed: {
+    onError: (error) => {
+      console.warn(`revocation feed: ${error.message}; retrying`);
+    },
+  },
 });
 await verifier.start();
 createOrdersApp(verifier).listen(env.port, () => {

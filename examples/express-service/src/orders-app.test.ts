@@ -37,7 +37,9 @@ async function startService(api: TestApi): Promise<RunningService> {
   });
   await verifier.start();
   const server: Server = await new Promise((resolve) => {
-    const listening = createOrdersApp(verifier).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createOrdersApp(verifier).listen(0, '127.0.0.1', () => {
+      resolve(listening);
+    });
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -46,7 +48,9 @@ async function startService(api: TestApi): Promise<RunningService> {
     async close() {
       await verifier.stop();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
     },
@@ -66,7 +70,11 @@ const mine = (service: RunningService, accessToken?: string): Promise<Response> 
   });
 
 /** Polls until the service answers `status`; fails once `withinMs` pass (a correctness bound, not a speed test). */
-async function untilStatus(request: () => Promise<Response>, status: number, withinMs: number): Promise<void> {
+async function untilStatus(
+  request: () => Promise<Response>,
+  status: number,
+  withinMs: number,
+): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const response = await request();

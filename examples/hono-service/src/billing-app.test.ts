@@ -39,7 +39,9 @@ async function startService(verifier: Verifier): Promise<RunningService> {
   const server: ServerType = await new Promise((resolve) => {
     const listening = serve(
       { fetch: createBillingApp(verifier).fetch, port: 0, hostname: '127.0.0.1' },
-      () => resolve(listening),
+      () => {
+        resolve(listening);
+      },
     );
   });
   return {
@@ -47,7 +49,9 @@ async function startService(verifier: Verifier): Promise<RunningService> {
     async close() {
       await verifier.stop();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       });
     },
   };
@@ -64,7 +68,11 @@ const mine = (service: RunningService, accessToken: string): Promise<Response> =
   fetch(`${service.url}/invoices/mine`, { headers: { authorization: `Bearer ${accessToken}` } });
 
 /** Polls until the service answers `status`; fails once `withinMs` pass (a correctness bound, not a speed test). */
-async function untilStatus(request: () => Promise<Response>, status: number, withinMs: number): Promise<void> {
+async function untilStatus(
+  request: () => Promise<Response>,
+  status: number,
+  withinMs: number,
+): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
     const response = await request();

@@ -11,7 +11,11 @@ const verifier = createVerifier({
   audience: env.audience,
   mode: env.mode,
   serviceClient: env.serviceClient,
-  feed: { onError: (error) => console.warn(`revocation feed: ${error.message}; retrying`) },
+  feed: {
+    onError: (error) => {
+      console.warn(`revocation feed: ${error.message}; retrying`);
+    },
+  },
 });
 await verifier.start();
 serve({ fetch: createBillingApp(verifier).fetch, port: env.port }, () => {

@@ -44,7 +44,11 @@ class JwksServer {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    return new Promise((resolve) => {
+      this.#server.close(() => {
+        resolve();
+      });
+    });
   }
 }
 
@@ -72,7 +76,11 @@ async function sign(key: SigningKey, overrides: TokenOverrides = {}): Promise<st
 }
 
 /** A token with any header and payload, and any signature bytes: what `alg: none` and HS256 forgeries are. */
-function unsignedToken(header: Record<string, unknown>, claims: Record<string, unknown>, signature = ''): string {
+function unsignedToken(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  signature = '',
+): string {
   const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${encode(header)}.${encode(claims)}.${signature}`;
 }
@@ -280,7 +288,12 @@ describe('when the API cannot be reached, or cannot be trusted this way', () => 
 
   it('refuses to start against an API that publishes no public key (HS256), naming introspection', async () => {
     jwks.keys = [];
-    const verifier = createVerifier({ apiUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, revocations: 'ignore' });
+    const verifier = createVerifier({
+      apiUrl: jwks.url,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      revocations: 'ignore',
+    });
     await expect(verifier.start()).rejects.toThrow(VerifierConfigError);
     await expect(verifier.start()).rejects.toThrow(/HS256.*mode: "introspection"/);
   });

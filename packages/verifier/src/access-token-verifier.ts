@@ -149,7 +149,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
         throw new VerifierError('UNAVAILABLE', 'JWKS_UNREACHABLE', { cause: error });
       }
       const published = jwks.jwks()?.keys ?? [];
-      if (!published.some((key) => typeof key.alg === 'string' && PUBLISHED_KEY_ALGORITHMS.includes(key.alg))) {
+      if (
+        !published.some((key) => typeof key.alg === 'string' && PUBLISHED_KEY_ALGORITHMS.includes(key.alg))
+      ) {
         throw new VerifierConfigError(
           `${apiUrl} publishes no public key: the API signs with a shared secret (JWT_SECRET, HS256), which only it may hold. Give it a key set (KEY_SET_FILE) or verify with mode: "introspection"`,
         );
@@ -224,7 +226,8 @@ const CLAIM_DETAIL: ReadonlyMap<string, VerifierFailureDetail> = new Map<string,
 
 function toVerifierError(error: unknown): VerifierError {
   if (error instanceof VerifierError) return error;
-  if (error instanceof errors.JWTExpired) return new VerifierError('TOKEN_EXPIRED', 'EXPIRED', { cause: error });
+  if (error instanceof errors.JWTExpired)
+    return new VerifierError('TOKEN_EXPIRED', 'EXPIRED', { cause: error });
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new VerifierError('TOKEN_INVALID', claimDetail(error.claim, error.reason), { cause: error });
   }

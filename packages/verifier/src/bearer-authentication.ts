@@ -15,7 +15,8 @@ export interface RefusalAnswer {
   body: { error: string; reason: VerifierErrorCode };
 }
 
-export type BearerAuthentication = { ok: true; claims: AccessTokenClaims } | { ok: false; answer: RefusalAnswer };
+export type BearerAuthentication =
+  { ok: true; claims: AccessTokenClaims } | { ok: false; answer: RefusalAnswer };
 
 /** Verifies the `Authorization` header's bearer token; never throws for a caller's token. */
 export async function authenticateBearer(
@@ -42,7 +43,9 @@ function refusal(error: VerifierError): RefusalAnswer {
   }
   // RFC 6750 §3.1: no error code when the request carried no credentials at all.
   const challenge =
-    error.code === 'TOKEN_MISSING' ? 'Bearer realm="latchkey"' : 'Bearer realm="latchkey", error="invalid_token"';
+    error.code === 'TOKEN_MISSING'
+      ? 'Bearer realm="latchkey"'
+      : 'Bearer realm="latchkey", error="invalid_token"';
   return {
     status: 401,
     headers: { 'WWW-Authenticate': challenge, 'Cache-Control': 'no-store' },

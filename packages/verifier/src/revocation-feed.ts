@@ -106,6 +106,8 @@ export class RevocationFeed {
         await this.#pollOnce(this.#waitSeconds);
         retryMs = RETRY_MIN_MS;
       } catch (error) {
+        // stop() sets it while the poll awaits, which the type checker's narrowing cannot see.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (this.#stopped) return;
         this.#onError(error instanceof Error ? error : new Error(String(error)));
         await new Promise<void>((resolve) => {
@@ -124,9 +126,12 @@ export class RevocationFeed {
     url.searchParams.set('wait', String(waitSeconds));
     const abort = new AbortController();
     this.#abort = abort;
-    const timer = setTimeout(() => {
-      abort.abort();
-    }, waitSeconds * 1000 + REQUEST_SLACK_MS);
+    const timer = setTimeout(
+      () => {
+        abort.abort();
+      },
+      waitSeconds * 1000 + REQUEST_SLACK_MS,
+    );
     try {
       const response = await fetch(url, {
         headers: { authorization: this.#authorization, accept: 'application/json' },

@@ -90,10 +90,14 @@ export function createProgram(io: CliIo): Command {
 
   program
     .command('service-client <id>')
-    .description('print a new service client secret and its SERVICE_CLIENTS entry (introspection, revocation feed)')
+    .description(
+      'print a new service client secret and its SERVICE_CLIENTS entry (introspection, revocation feed)',
+    )
     .action((id: string) => {
       if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
-        throw new CliError('a service client id is 1 to 64 of a-z, 0-9, _ and -, starting with a letter or digit');
+        throw new CliError(
+          'a service client id is 1 to 64 of a-z, 0-9, _ and -, starting with a letter or digit',
+        );
       }
       const client = generateServiceClient(id);
       io.stdout.write(

@@ -2,7 +2,13 @@
 // attacker's view (no detail for an inactive token, no token or secret in a log line).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateServiceClient } from '../services/service-client.js';
-import { GOOD_PASSWORD, LogCapture, startTestApi, uniqueUsername, type TestApi } from '../testing/test-api.js';
+import {
+  GOOD_PASSWORD,
+  LogCapture,
+  startTestApi,
+  uniqueUsername,
+  type TestApi,
+} from '../testing/test-api.js';
 
 const orders = { id: 'orders', ...generateServiceClient('orders') };
 const billing = { id: 'billing', ...generateServiceClient('billing') };
@@ -74,13 +80,17 @@ describe('POST /oauth/introspect', () => {
     const { accessToken, userId, sessionId } = await signup(api);
     await api.repositories.sessions.revoke({ sessionId, userId, reason: 'test', now: new Date() });
     expect(api.server.app.revocations.isRevoked(sessionId)).toBe(false);
-    expect(await (await introspect(api, form({ token: accessToken }))).json()).toStrictEqual({ active: false });
+    expect(await (await introspect(api, form({ token: accessToken }))).json()).toStrictEqual({
+      active: false,
+    });
   });
 
   it('answers a disabled user’s token as inactive', async () => {
     const { accessToken, userId } = await signup(api);
     await api.repositories.users.disable(userId, { now: new Date(), reason: 'test' });
-    expect(await (await introspect(api, form({ token: accessToken }))).json()).toStrictEqual({ active: false });
+    expect(await (await introspect(api, form({ token: accessToken }))).json()).toStrictEqual({
+      active: false,
+    });
   });
 
   it.each([
@@ -144,7 +154,9 @@ describe('POST /oauth/introspect', () => {
   it('writes no token and no secret into a log line', async () => {
     const { accessToken } = await signup(api);
     await introspect(api, form({ token: accessToken }));
-    await introspect(api, form({ token: accessToken }), { authorization: basic(orders.id, 'guessed-secret') });
+    await introspect(api, form({ token: accessToken }), {
+      authorization: basic(orders.id, 'guessed-secret'),
+    });
     expect(log.text).toContain('/oauth/introspect');
     expect(log.text).not.toContain(accessToken);
     expect(log.text).not.toContain(orders.secret);

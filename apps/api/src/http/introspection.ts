@@ -67,7 +67,7 @@ async function activeToken(app: App, token: string): Promise<VerifiedAccessToken
   }
   if (app.revocations.isRevoked(verified.sessionId)) return null;
   const live = await app.repositories.sessions.findActiveById(verified.sessionId, app.config.now());
-  if (live === null || live.user.id !== verified.userId) return null;
+  if (live?.user.id !== verified.userId) return null;
   return verified;
 }
 

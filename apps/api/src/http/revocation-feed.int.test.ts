@@ -132,7 +132,11 @@ describe('GET /revocations', () => {
     const stranger = await feed(api, {}, {});
     expect(stranger.status).toBe(401);
     expect(await stranger.json()).toStrictEqual({ error: 'invalid_client' });
-    const wrong = await feed(api, {}, { authorization: `Basic ${Buffer.from('orders:nope').toString('base64')}` });
+    const wrong = await feed(
+      api,
+      {},
+      { authorization: `Basic ${Buffer.from('orders:nope').toString('base64')}` },
+    );
     expect(wrong.status).toBe(401);
     const post = await fetch(`${api.url}/revocations`, { method: 'POST', headers: { authorization } });
     expect(post.status).toBe(405);

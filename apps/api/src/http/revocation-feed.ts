@@ -23,9 +23,11 @@ export const MAX_HELD_POLLS_PER_CLIENT = 4;
 const CURSOR_PATTERN = /^\d{1,20}$/;
 const WAIT_PATTERN = /^\d{1,3}$/;
 
-export interface RevocationFeedHandler {
-  (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
-}
+export type RevocationFeedHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+) => Promise<void>;
 
 export function createRevocationFeedHandler(app: App): RevocationFeedHandler {
   const heldByClient = new Map<string, number>();
@@ -90,11 +92,7 @@ export function createRevocationFeedHandler(app: App): RevocationFeedHandler {
 }
 
 /** Waits for a revocation, the end of the hold, or the caller hanging up; true when the caller is gone. */
-async function hold(
-  response: ServerResponse,
-  learned: Promise<void>,
-  waitSeconds: number,
-): Promise<boolean> {
+async function hold(response: ServerResponse, learned: Promise<void>, waitSeconds: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   let onClose: (() => void) | undefined;
   const gone = new Promise<boolean>((resolve) => {

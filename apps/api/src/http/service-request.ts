@@ -62,7 +62,12 @@ export async function admitServiceRequest(
   }
   const clientId = authenticateServiceClient(app.config.serviceClients, request.headers.authorization);
   if (clientId === null) {
-    sendServiceJson(response, 401, { error: 'invalid_client' }, { 'WWW-Authenticate': 'Basic realm="latchkey"' });
+    sendServiceJson(
+      response,
+      401,
+      { error: 'invalid_client' },
+      { 'WWW-Authenticate': 'Basic realm="latchkey"' },
+    );
     return null;
   }
   return clientId;
