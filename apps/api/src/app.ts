@@ -16,6 +16,7 @@ import { createRevocationService, type RevocationService } from './revocation/re
 import { createDeviceTokens, type DeviceTokens } from './services/device-token.js';
 import { createAuthRateLimits, type AuthRateLimits } from './services/rate-limits.js';
 import { createUserCache, type UserCache } from './user-cache/user-cache.js';
+import { createServiceRateLimits, type ServiceRateLimits } from './services/service-rate-limits.js';
 
 // RFC 8725 section 3.10 / the verifier's default: 30 s of clock tolerance between instances.
 export const ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
@@ -30,6 +31,8 @@ export interface App {
   /** The users protected calls ask about, kept exact by NOTIFY (src/user-cache/). */
   users: UserCache;
   rateLimits: AuthRateLimits;
+  /** Limits of the service endpoints (introspection, revocation feed). */
+  serviceRateLimits: ServiceRateLimits;
   deviceTokens: DeviceTokens;
   /** Email and its queue; null when account recovery is off (ACCOUNT_RECOVERY=0). */
   mailer: Mailer | null;
@@ -85,6 +88,7 @@ export async function createApp(options: {
       deviceTokens,
       counters: repositories.rateLimits,
     }),
+    serviceRateLimits: createServiceRateLimits(database, config.serviceRateLimits),
     deviceTokens,
     mailer:
       config.recovery === null

@@ -50,6 +50,12 @@ export interface ApiConfig {
   };
   /** Email addresses, verification and password reset; null when ACCOUNT_RECOVERY is off. */
   recovery: RecoveryConfig | null;
+  /** SERVICE_CLIENTS: each service client's id and the SHA-256 digest (base64url) of its secret. */
+  serviceClients: ReadonlyMap<string, string>;
+  serviceRateLimits: {
+    introspectPerClient: RateLimitRule;
+    perAddress: RateLimitRule;
+  };
   bodyLimitBytes: number;
   jsonMaxDepth: number;
   /** How often the revocation set re-reads the database for revocations a lost NOTIFY did not bring. */
@@ -183,6 +189,11 @@ export function loadConfig(
       recoveryPerAccount: env.RATE_LIMIT_RECOVERY_PER_ACCOUNT,
     },
     recovery,
+    serviceClients: new Map(env.SERVICE_CLIENTS),
+    serviceRateLimits: {
+      introspectPerClient: env.RATE_LIMIT_INTROSPECT_PER_CLIENT,
+      perAddress: env.RATE_LIMIT_SERVICE_PER_ADDRESS,
+    },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     jsonMaxDepth: env.JSON_MAX_DEPTH,
     revocationPollIntervalMs: env.REVOCATION_POLL_INTERVAL_MS,

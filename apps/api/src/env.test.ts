@@ -67,6 +67,23 @@ describe('parseEnv', () => {
     );
   });
 
+  it('reads SERVICE_CLIENTS as id:digest pairs, and refuses a secret in place of a digest or a repeated id', () => {
+    const digest = 'a'.repeat(43);
+    expect([
+      ...loadConfig({ SERVICE_CLIENTS: `orders:${digest}, billing:${digest}` }).serviceClients,
+    ]).toEqual([
+      ['orders', digest],
+      ['billing', digest],
+    ]);
+    expect(loadConfig({}).serviceClients.size).toBe(0);
+    expect(() => parseEnv({ SERVICE_CLIENTS: 'orders:hunter2' })).toThrow(
+      /^Invalid environment variable SERVICE_CLIENTS: expected id:digest pairs/,
+    );
+    expect(() => parseEnv({ SERVICE_CLIENTS: `orders:${digest},orders:${digest}` })).toThrow(
+      /SERVICE_CLIENTS: a service client id appears twice/,
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseEnv({ PORT: '', JWT_SECRET: '' })).toMatchObject({ PORT: 3000, JWT_SECRET: undefined });
   });

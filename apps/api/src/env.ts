@@ -32,6 +32,36 @@ const rateLimit = z
   })
   .pipe(z.object({ points: z.number().int().positive(), durationSeconds: z.number().int().positive() }));
 
+/**
+ * `orders:<digest>,billing:<digest>`: the services allowed to introspect tokens and follow revocations, each
+ * with the SHA-256 of its secret (base64url) as `pnpm latchkey service-client <id>` prints it. The API holds
+ * digests only, so its environment leaking does not hand out the secrets.
+ */
+const serviceClients = z
+  .string()
+  .optional()
+  .transform((text) =>
+    (text ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9_-]{0,63}:[A-Za-z0-9_-]{43}$/,
+          'expected id:digest pairs such as orders:<43 characters> (run `pnpm latchkey service-client orders`)',
+        ),
+    ),
+  )
+  .transform((entries) => entries.map((entry) => entry.split(':') as [string, string]))
+  .refine(
+    (pairs) => new Set(pairs.map(([id]) => id)).size === pairs.length,
+    'a service client id appears twice',
+  );
+
 const flag = z.enum(['0', '1']).transform((value) => value === '1');
 
 const origin = z
@@ -136,6 +166,10 @@ export const envSchema = z
     EMAIL_VERIFICATION_TTL: duration.default(24 * 3600),
     RATE_LIMIT_RECOVERY_PER_ADDRESS: rateLimit.default({ points: 20, durationSeconds: 3600 }),
     RATE_LIMIT_RECOVERY_PER_ACCOUNT: rateLimit.default({ points: 5, durationSeconds: 3600 }),
+    SERVICE_CLIENTS: serviceClients,
+    // Token introspection (POST /oauth/introspect) per service client, and both service endpoints per address.
+    RATE_LIMIT_INTROSPECT_PER_CLIENT: rateLimit.default({ points: 6000, durationSeconds: 60 }),
+    RATE_LIMIT_SERVICE_PER_ADDRESS: rateLimit.default({ points: 6000, durationSeconds: 60 }),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
     JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
     // How often each instance re-reads the revocations a lost NOTIFY did not bring (src/revocation/).

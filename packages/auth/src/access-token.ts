@@ -9,12 +9,25 @@
  *   3. jose: signature (BAD_SIGNATURE), required claims, issuer, audience, nbf, exp with the clock tolerance;
  *   4. claim types jose does not check, and `iat` not in the future (CLAIM_*, IAT_IN_FUTURE).
  * The header checks duplicate some of jose's on purpose: they run before any crypto, and they give each
- * forged token its own exact cause instead of jose's generic "invalid".
+ * forged token its own exact cause instead of jose's generic "invalid". Steps 1, 2 (but `alg` and `kid`) and 4
+ * are Latchkey's token profile, shared with every other service's verifier (`@latchkey/verifier/profile`).
  */
 import { randomUUID } from 'node:crypto';
 
 import { SignJWT, jwtVerify } from 'jose';
-import type { JWK, JWTPayload } from 'jose';
+import type { JWK } from 'jose';
+
+import {
+  ACCESS_TOKEN_TYPE,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  MAX_ACCESS_TOKEN_LENGTH,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+  REQUIRED_ACCESS_TOKEN_CLAIMS,
+  checkAccessTokenHeader,
+  readAccessTokenClaims,
+  readAccessTokenHeader,
+} from '@latchkey/verifier/profile';
+import type { AccessTokenClaims } from '@latchkey/verifier/profile';
 
 import { AuthError, ConfigError } from './errors.js';
 import type { TokenFailureDetail } from './errors.js';
@@ -25,29 +38,15 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export type { AccessTokenAlgorithm, SigningKeys } from './signing-keys.js';
 
-/** RFC 9068 §2.1: the `typ` of a JWT access token. */
-export const ACCESS_TOKEN_TYPE = 'at+jwt';
-
-/**
- * Clock skew allowed on `exp`, `nbf` and `iat`. RFC 7519 §4.1.4 allows "some small leeway, usually no more
- * than a few minutes"; we keep it to 30 seconds, which NTP-synchronised hosts stay well within.
- */
-export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
-export const MAX_CLOCK_TOLERANCE_SECONDS = 30;
-
-/**
- * Longest token we parse: ours are about 400 characters. The check is the first thing `verify` does, so a
- * 1 MB token costs one length comparison instead of a base64 decode and a JSON parse.
- */
-export const MAX_ACCESS_TOKEN_LENGTH = 8192;
+export {
+  ACCESS_TOKEN_TYPE,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  MAX_ACCESS_TOKEN_LENGTH,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+} from '@latchkey/verifier/profile';
 
 /** Default size of the verified-token cache: about 10,000 active clients per instance, a few MB at most. */
 export const DEFAULT_VERIFIED_CACHE_SIZE = 10_000;
-
-/** RFC 7515 §4.1.2-4.1.6: header parameters that carry or point at a key; a verifier must never trust them. */
-const EMBEDDED_KEY_PARAMETERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
-
-const SEGMENT_PATTERN = /^[A-Za-z0-9_-]*$/;
 
 export interface AccessTokenSubject {
   userId: string;
@@ -63,15 +62,7 @@ export interface IssuedAccessToken {
   tokenId: string;
 }
 
-export interface VerifiedAccessToken {
-  userId: string;
-  sessionId: string;
-  role: string;
-  authTime: Date;
-  issuedAt: Date;
-  expiresAt: Date;
-  tokenId: string;
-}
+export type VerifiedAccessToken = AccessTokenClaims;
 
 export interface AccessTokenServiceOptions {
   keys: SigningKeys;
@@ -215,30 +206,11 @@ async function verifyUncached(
   nowMs: number,
 ): Promise<VerifiedAccessToken> {
   if (typeof token !== 'string') throw invalid('MALFORMED');
-  if (token.length > MAX_ACCESS_TOKEN_LENGTH) throw invalid('TOO_LARGE');
-  const segments = token.split('.');
-  const [encodedHeader, encodedPayload, encodedSignature] = segments;
-  if (
-    segments.length !== 3 ||
-    encodedHeader === undefined ||
-    encodedPayload === undefined ||
-    encodedSignature === undefined
-  ) {
-    throw invalid('MALFORMED');
-  }
-  const header = decodeJsonSegment(encodedHeader);
-  decodeJsonSegment(encodedPayload);
-  // An empty signature passes the shape check and fails as BAD_SIGNATURE: it is a stripped signature.
-  if (encodedSignature !== '' && !isCanonicalBase64url(encodedSignature)) throw invalid('MALFORMED');
-
+  const header = readAccessTokenHeader(token, fail);
   if (typeof header.alg !== 'string' || ![...keys.verifiers.values()].some((key) => key.alg === header.alg)) {
     throw invalid('ALG_NOT_ALLOWED');
   }
-  if (typeof header.typ !== 'string' || normaliseTyp(header.typ) !== ACCESS_TOKEN_TYPE) throw invalid('TYP');
-  // RFC 7515 §4.1.11: a recipient must reject extensions it does not understand, and we understand none.
-  if (Object.hasOwn(header, 'crit')) throw invalid('CRIT');
-  if (EMBEDDED_KEY_PARAMETERS.some((parameter) => Object.hasOwn(header, parameter)))
-    throw invalid('EMBEDDED_KEY');
+  checkAccessTokenHeader(header, fail);
   const verifier = typeof header.kid === 'string' ? keys.verifiers.get(header.kid) : undefined;
   if (verifier === undefined) throw invalid('UNKNOWN_KID');
   if (verifier.alg !== header.alg) throw invalid('ALG_NOT_ALLOWED');
@@ -250,73 +222,21 @@ async function verifyUncached(
     typ: ACCESS_TOKEN_TYPE,
     clockTolerance: options.clockTolerance,
     currentDate: new Date(nowMs),
-    requiredClaims: ['exp', 'iat', 'sub', 'sid', 'jti', 'role', 'auth_time'],
+    requiredClaims: [...REQUIRED_ACCESS_TOKEN_CLAIMS],
   });
-  return readClaims(payload, options.clockTolerance, nowMs);
-}
-
-function readClaims(payload: JWTPayload, clockTolerance: number, nowMs: number): VerifiedAccessToken {
-  const { sub, sid, role, jti, iat, exp, auth_time: authTime } = payload;
-  if (!isNonEmptyString(sub)) throw invalid('CLAIM_SUB');
-  if (!isNonEmptyString(sid)) throw invalid('CLAIM_SID');
-  if (!isNonEmptyString(role)) throw invalid('CLAIM_ROLE');
-  if (!isNonEmptyString(jti)) throw invalid('CLAIM_JTI');
-  if (!isEpochSeconds(iat)) throw invalid('CLAIM_IAT');
-  if (!isEpochSeconds(exp)) throw invalid('CLAIM_EXP');
-  const latestAcceptableSeconds = nowMs / 1000 + clockTolerance;
-  if (iat > latestAcceptableSeconds) throw invalid('IAT_IN_FUTURE');
-  if (!isEpochSeconds(authTime) || authTime > latestAcceptableSeconds) throw invalid('CLAIM_AUTH_TIME');
-  return {
-    userId: sub,
-    sessionId: sid,
-    role,
-    authTime: new Date(authTime * 1000),
-    issuedAt: new Date(iat * 1000),
-    expiresAt: new Date(exp * 1000),
-    tokenId: jti,
-  };
-}
-
-function decodeJsonSegment(segment: string): Record<string, unknown> {
-  if (!isCanonicalBase64url(segment)) throw invalid('MALFORMED');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(segment, 'base64url')));
-  } catch {
-    throw invalid('MALFORMED');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('MALFORMED');
-  return parsed as Record<string, unknown>;
-}
-
-/**
- * Base64url without padding, in its one canonical spelling. Decoders ignore the unused low bits of the last
- * character, so without the round-trip check a token whose last character was changed could still verify.
- */
-function isCanonicalBase64url(segment: string): boolean {
-  return (
-    segment !== '' &&
-    SEGMENT_PATTERN.test(segment) &&
-    Buffer.from(segment, 'base64url').toString('base64url') === segment
-  );
-}
-
-/** RFC 9068 §4: `at+jwt` and `application/at+jwt` are the same type; media types are case-insensitive. */
-function normaliseTyp(typ: string): string {
-  const lowered = typ.toLowerCase();
-  return lowered.startsWith('application/') ? lowered.slice('application/'.length) : lowered;
+  return readAccessTokenClaims(payload, { clockToleranceSeconds: options.clockTolerance, nowMs }, fail);
 }
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }
 
-function isEpochSeconds(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
 function invalid(detail: TokenFailureDetail): AuthError {
   return new AuthError('TOKEN_INVALID', detail);
+}
+
+function fail(detail: TokenFailureDetail): never {
+  throw invalid(detail);
 }
 
 function assertSubject(subject: AccessTokenSubject): void {

@@ -11,6 +11,7 @@ import { loadConfig } from '../config.js';
 import { createApp } from '../app.js';
 import { createLogger } from '../logger.js';
 import type { EnvSource } from '../env.js';
+import { authenticateServiceClient } from '../services/service-client.js';
 import { CliError, createProgram } from './program.js';
 
 let testDatabase: TestDatabase;
@@ -51,6 +52,18 @@ describe('latchkey CLI', () => {
   it('secret prints a secret the API accepts', async () => {
     const { stdout } = await run(['secret']);
     expect(parseJwtSecret(stdout.trim()).byteLength).toBeGreaterThanOrEqual(32);
+  });
+
+  it('service-client prints a secret and the SERVICE_CLIENTS entry that authenticates it', async () => {
+    const { stdout } = await run(['service-client', 'orders']);
+    const secret = /secret \(give it to the service, once\): (\S+)/.exec(stdout)?.[1] ?? '';
+    const entry = /SERVICE_CLIENTS entry \(the API keeps only this\): (\S+)/.exec(stdout)?.[1] ?? '';
+    expect(entry.startsWith('orders:')).toBe(true);
+    expect(entry).not.toContain(secret);
+    const config = loadConfig({ SERVICE_CLIENTS: entry });
+    const basic = `Basic ${Buffer.from(`orders:${secret}`).toString('base64')}`;
+    expect(authenticateServiceClient(config.serviceClients, basic)).toBe('orders');
+    await expect(run(['service-client', 'Bad Id'])).rejects.toThrow(CliError);
   });
 
   it('keys generate writes an owner-only key set, refuses to overwrite it, and rotate keeps the old key', async () => {

@@ -13,6 +13,7 @@ import type { EnvSource } from '../env.js';
 import { readKeySetFile, writeKeySetFile } from '../keys/key-set-file.js';
 import { ApiError } from '../errors.js';
 import { setRole } from '../services/admin.js';
+import { generateServiceClient } from '../services/service-client.js';
 import { auditActor, recordAudit, type AuditActor } from '../services/audit.js';
 import type { ClientInfo } from '../services/client-info.js';
 import { createAccount } from '../services/create-account.js';
@@ -85,6 +86,23 @@ export function createProgram(io: CliIo): Command {
     .description('print a new random JWT_SECRET (HS256)')
     .action(() => {
       io.stdout.write(`${generateJwtSecret()}\n`);
+    });
+
+  program
+    .command('service-client <id>')
+    .description(
+      'print a new service client secret and its SERVICE_CLIENTS entry (introspection, revocation feed)',
+    )
+    .action((id: string) => {
+      if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) {
+        throw new CliError(
+          'a service client id is 1 to 64 of a-z, 0-9, _ and -, starting with a letter or digit',
+        );
+      }
+      const client = generateServiceClient(id);
+      io.stdout.write(
+        `secret (give it to the service, once): ${client.secret}\nSERVICE_CLIENTS entry (the API keeps only this): ${client.entry}\n`,
+      );
     });
 
   const algorithm = new Option('--alg <alg>', 'signing algorithm')

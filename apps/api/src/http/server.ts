@@ -1,7 +1,8 @@
 // The node:http server the API owns. /trpc is served by the fast transport (http/fast/, HTTP_TRANSPORT=fast),
 // which hands anything it does not implement to tRPC's standalone adapter, or by that adapter alone
 // (HTTP_TRANSPORT=official); the routes beside it (health, readiness, JWKS, the OpenAPI document and, in
-// development, its reference page) need no framework. Section map:
+// development, its reference page, and the service endpoints: introspection and the revocation feed) need no
+// framework. Section map:
 //   request listener   security headers, CORS, routing, one log line per request, the last-resort 500
 //   /trpc              body cap (413), JSON depth (400), content type, then tRPC with Cache-Control: no-store
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -17,6 +18,8 @@ import { appRouter } from '../router.js';
 import { createApiReference } from './api-reference.js';
 import { readBodyWithLimit } from './body-limit.js';
 import { handleCors } from './cors.js';
+import { INTROSPECTION_PATH, handleIntrospection } from './introspection.js';
+import { REVOCATION_FEED_PATH, createRevocationFeedHandler } from './revocation-feed.js';
 import { createFastTrpcHandler } from './fast/fast-transport.js';
 import { jsonNestingDepth } from './json-depth.js';
 
@@ -113,6 +116,7 @@ export function createRequestListener(app: App): RequestListener {
           onError,
         })
       : null;
+  const handleRevocationFeed = createRevocationFeedHandler(app);
 
   async function handleTrpc(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     response.setHeader('Cache-Control', 'no-store');
@@ -163,6 +167,14 @@ export function createRequestListener(app: App): RequestListener {
     const { pathname } = url;
     if (pathname.startsWith(TRPC_PREFIX)) {
       await handleTrpc(request, response, url);
+      return;
+    }
+    if (pathname === INTROSPECTION_PATH) {
+      await handleIntrospection(app, request, response);
+      return;
+    }
+    if (pathname === REVOCATION_FEED_PATH) {
+      await handleRevocationFeed(request, response, url);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -53,6 +53,11 @@ export interface RevocationService {
   deleteAccount(input: Omit<DeleteAccountInput, 'now'>): ReturnType<Repositories['users']['deleteAccount']>;
   /** Announces sessions the database already revoked (refresh reuse is revoked inside the rotation). */
   announce(sessionIds: readonly string[], revokedAt: Date): Promise<void>;
+  /**
+   * Calls `listener` whenever this instance learns of a revocation (its own, or another instance's by NOTIFY
+   * or poll): what wakes the revocation feed's held polls. Returns the function that removes it.
+   */
+  onRevoked(listener: () => void): () => void;
 }
 
 export function createRevocationService(options: {
@@ -73,6 +78,11 @@ export function createRevocationService(options: {
   let cursor: RevocationCursor | null = null;
   let polling: Promise<void> | null = null;
   let pollRequested = false;
+  const listeners = new Set<() => void>();
+
+  function notifyListeners(): void {
+    for (const listener of [...listeners]) listener();
+  }
 
   // Kept for the retention from the later of the revocation's own time and now: a revocation stamped by a
   // clock that is behind, or learned late, still outlives every access token issued before it.
@@ -91,12 +101,14 @@ export function createRevocationService(options: {
     }
     const revokedAt = new Date(parsed.revokedAt);
     for (const sessionId of parsed.sessionIds) remember(sessionId, revokedAt);
+    notifyListeners();
   }
 
   async function readSinceCursor(): Promise<void> {
     if (cursor === null) return;
     const batch = await repositories.sessions.readRevocations({ cursor });
     for (const row of batch.revoked) remember(row.sessionId, row.revokedAt);
+    if (batch.revoked.length > 0) notifyListeners();
     // Only after the rows are in the set: a failed read keeps the old cursor and is retried whole.
     cursor = batch.cursor;
   }
@@ -129,6 +141,7 @@ export function createRevocationService(options: {
 
   async function announce(sessionIds: readonly string[], revokedAt: Date): Promise<void> {
     for (const sessionId of sessionIds) revoked.add(sessionId, revokedAt);
+    if (sessionIds.length > 0) notifyListeners();
     for (let index = 0; index < sessionIds.length; index += IDS_PER_NOTIFICATION) {
       const batch = sessionIds.slice(index, index + IDS_PER_NOTIFICATION);
       const payload = JSON.stringify({ revokedAt: revokedAt.toISOString(), sessionIds: batch });
@@ -214,5 +227,16 @@ export function createRevocationService(options: {
     },
 
     announce,
+
+    onRevoked(listener) {
+      // A fresh function per registration, so one listener added twice is removed once per call.
+      const entry = (): void => {
+        listener();
+      };
+      listeners.add(entry);
+      return () => {
+        listeners.delete(entry);
+      };
+    },
   };
 }

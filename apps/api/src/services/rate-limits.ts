@@ -63,7 +63,8 @@ function rateLimited(msBeforeNext: number): ApiError {
   return new ApiError('RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) });
 }
 
-async function consume(limiter: RateLimiterDrizzle, key: string): Promise<void> {
+/** Consumes one point; throws RATE_LIMITED with Retry-After seconds when the limit is spent. */
+export async function consume(limiter: RateLimiterDrizzle, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {

@@ -170,3 +170,6 @@ export function uniqueUsername(prefix = 'user'): string {
 }
 
 export const GOOD_PASSWORD = 'correct horse battery staple';
+
+/** A service client for SERVICE_CLIENTS (`entry`) and its secret, as `pnpm latchkey service-client` makes one. */
+export { generateServiceClient } from '../services/service-client.js';

@@ -1,0 +1,3 @@
+import { latchkeyVitestConfig } from '@latchkey/vitest-config';
+
+export default latchkeyVitestConfig();
