@@ -37,3 +37,19 @@ export async function signUp(
 export function randomPassword(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url');
 }
+
+/** Logs in, asking for the refresh token in the body. */
+export async function logIn(
+  baseUrl: string,
+  credentials: { username: string; password: string },
+): Promise<SessionTokens> {
+  const { result } = await mutate(baseUrl, 'auth.login', { ...credentials, refreshTransport: 'body' });
+  const { accessToken, refreshToken, user } = result.data;
+  if (refreshToken === undefined) throw new Error('auth.login returned no refresh token in the body');
+  return { accessToken, refreshToken, userId: user.id };
+}
+
+/** Logs the session of `refreshToken` out: from its commit on, every instance refuses its access tokens. */
+export async function logOut(baseUrl: string, refreshToken: string): Promise<void> {
+  await mutate(baseUrl, 'auth.logout', { refreshToken });
+}
