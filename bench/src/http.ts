@@ -30,6 +30,8 @@ export interface HttpBenchOptions {
   connections: number;
   /** The PostgreSQL server: scratch databases for the API and for better-auth. */
   databaseUrl: string;
+  /** `pnpm bench --cpu-prof DIR`: a CPU profile of every Latchkey instance. */
+  cpuProfileDir: string | null;
   log: (line: string) => void;
 }
 
@@ -82,16 +84,20 @@ interface LatchkeyGroup {
 async function startLatchkeyGroup(
   db: DatabaseLabel,
   target: DatabaseTarget,
-  log: (line: string) => void,
+  options: Pick<HttpBenchOptions, 'cpuProfileDir' | 'log'>,
 ): Promise<LatchkeyGroup> {
-  log(`http: starting Latchkey on ${db}`);
+  options.log(`http: starting Latchkey on ${db}`);
   const onPostgres = db === 'PostgreSQL';
-  const servers = await startLatchkeyServers(target, [
-    {},
-    { algorithm: 'EdDSA' },
-    { logLevel: 'silent' },
-    ...(onPostgres ? [{ transport: 'official' as const }] : []),
-  ]);
+  const servers = await startLatchkeyServers(
+    target,
+    [
+      { label: `${db}-deployed` },
+      { algorithm: 'EdDSA', label: `${db}-eddsa` },
+      { logLevel: 'silent', label: `${db}-silent` },
+      ...(onPostgres ? [{ transport: 'official' as const, label: `${db}-official` }] : []),
+    ],
+    { cpuProfileDir: options.cpuProfileDir },
+  );
   try {
     const [deployed, edDsa, silent, official] = servers.instances;
     if (deployed === undefined || edDsa === undefined || silent === undefined)
@@ -140,12 +146,8 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<Section[]
   const groups: LatchkeyGroup[] = [];
   let betterAuthDatabase: ScratchDatabase | null = null;
   try {
-    groups.push(await startLatchkeyGroup('PGlite', 'embedded', options.log));
-    const postgresGroup = await startLatchkeyGroup(
-      'PostgreSQL',
-      { serverUrl: options.databaseUrl },
-      options.log,
-    );
+    groups.push(await startLatchkeyGroup('PGlite', 'embedded', options));
+    const postgresGroup = await startLatchkeyGroup('PostgreSQL', { serverUrl: options.databaseUrl }, options);
     groups.push(postgresGroup);
     const { secret } = postgresGroup.servers;
     const token = postgresGroup.hs256Token;

@@ -42,7 +42,14 @@ async function runBenchmark(name: BenchmarkName, options: BenchOptions): Promise
       return runVerifyBench({ sliceMs: seconds * 150, rounds: 5, log });
     case 'http':
       // About 4 minutes at the default: 23 contenders x (2 s warm-up + 3 rounds of 2 s), plus start-up.
-      return runHttpBench({ seconds, rounds: 3, connections: 10, databaseUrl: env.databaseUrl, log });
+      return runHttpBench({
+        seconds,
+        rounds: 3,
+        connections: 10,
+        databaseUrl: env.databaseUrl,
+        cpuProfileDir: options.cpuProfileDir,
+        log,
+      });
     case 'logins':
       // About 60 s at the default: 2 x 3 rounds of 2 s for throughput, 3 runs of that for latency, 2 x 6
       // rounds of 1 s for failed-login timing.

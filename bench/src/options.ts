@@ -10,6 +10,8 @@ export interface BenchOptions {
   seconds: number;
   /** Logouts the revocation benchmark times. */
   revocations: number;
+  /** A folder for a CPU profile of every Latchkey instance of the HTTP benchmark; null: none. */
+  cpuProfileDir: string | null;
   /** Where the JSON report goes; null to write none. */
   output: string | null;
   help: boolean;
@@ -19,13 +21,15 @@ export const DEFAULT_SECONDS = 2;
 /** The issue asks for p50 and p99 over at least 500 revocations. */
 export const DEFAULT_REVOCATIONS = 500;
 
-export const USAGE = `Usage: pnpm bench [--only ${BENCHMARKS.join(',')}] [--seconds N] [--revocations N] [--output FILE | --no-output]
+export const USAGE = `Usage: pnpm bench [--only ${BENCHMARKS.join(',')}] [--seconds N] [--revocations N] [--cpu-prof DIR] [--output FILE | --no-output]
 
   --only        comma-separated benchmarks to run (default: all)
   --seconds     seconds per contender per round in the load benchmarks (default ${DEFAULT_SECONDS}; the default run takes about 10 minutes)
   --revocations logouts the revocation benchmark times (default ${DEFAULT_REVOCATIONS}; a quick run: --seconds 0.5 --revocations 50)
-  --output    where to write the JSON report (default results/latest.json)
-  --no-output print the table only`;
+  --cpu-prof    write a CPU profile of every Latchkey instance of the http benchmark into DIR (read them with
+                pnpm --filter @latchkey/bench profile DIR/*.cpuprofile); profiling slows what it measures
+  --output      where to write the JSON report (default results/latest.json)
+  --no-output   print the table only`;
 
 function isBenchmarkName(name: string): name is BenchmarkName {
   return (BENCHMARKS as readonly string[]).includes(name);
@@ -41,6 +45,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutput: string
       only: { type: 'string' },
       seconds: { type: 'string' },
       revocations: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       output: { type: 'string' },
       'no-output': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -69,6 +74,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutput: string
     only: BENCHMARKS.filter((name) => only.includes(name)),
     seconds,
     revocations,
+    cpuProfileDir: values['cpu-prof'] ?? null,
     output: values['no-output'] ? null : (values.output ?? defaultOutput),
     help: values.help,
   };

@@ -44,6 +44,8 @@ export interface ChildServerOptions {
   stdout?: 'discard' | 'inherit';
   /** Variables on top of `childEnv`'s (the peers read NODE_ENV as their deployments would set it). */
   env?: Readonly<Record<string, string>>;
+  /** Node flags on top of this process's loader flags (`--cpu-prof` and its folder). */
+  execArgv?: readonly string[];
 }
 
 /**
@@ -56,7 +58,7 @@ export async function startChildServer(
   options: ChildServerOptions = {},
 ): Promise<ChildServer> {
   const child = fork(entry, [], {
-    execArgv: process.execArgv,
+    execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
     env: childEnv(options.env ?? {}),
     stdio: ['ignore', options.stdout === 'discard' ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });

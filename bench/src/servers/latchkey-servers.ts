@@ -19,6 +19,13 @@ export interface LatchkeyInstance {
   transport?: LatchkeyApiConfig['transport'];
   logLevel?: LatchkeyApiConfig['logLevel'];
   rateLimits?: LatchkeyApiConfig['rateLimits'];
+  /** Names the instance's CPU profile, when profiles are asked for. */
+  label?: string;
+}
+
+export interface LatchkeyServersOptions {
+  /** A folder for a `.cpuprofile` per instance (`node --cpu-prof`), written when the instance stops. */
+  cpuProfileDir?: string | null;
 }
 
 export interface LatchkeyServers {
@@ -38,7 +45,9 @@ const apiEntry = new URL('./latchkey-api.ts', import.meta.url);
 export async function startLatchkeyServers(
   database: DatabaseTarget,
   instances: readonly LatchkeyInstance[],
+  options: LatchkeyServersOptions = {},
 ): Promise<LatchkeyServers> {
+  const { cpuProfileDir = null } = options;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'latchkey-bench-'));
   let scratch: ScratchDatabase | null = null;
   const started: ChildServer[] = [];
@@ -63,7 +72,17 @@ export async function startLatchkeyServers(
           logLevel: instance.logLevel ?? 'default',
           rateLimits: instance.rateLimits ?? 'default',
         } satisfies LatchkeyApiConfig,
-        { stdout: 'discard' },
+        {
+          stdout: 'discard',
+          execArgv:
+            cpuProfileDir === null
+              ? []
+              : [
+                  '--cpu-prof',
+                  `--cpu-prof-dir=${cpuProfileDir}`,
+                  `--cpu-prof-name=latchkey-${instance.label ?? algorithm}.cpuprofile`,
+                ],
+        },
       );
       started.push(server);
     }
