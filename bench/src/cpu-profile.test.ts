@@ -16,6 +16,9 @@ describe('packageOf', () => {
     ).toBe('@trpc/server');
     expect(packageOf('file:///w/apps/api/src/http/server.ts', 'handle')).toBe('@latchkey/api');
     expect(packageOf('file:///w/packages/db/src/client.ts', 'query')).toBe('@latchkey/db');
+    // A checkout in a folder named `bench` is still the API's source.
+    expect(packageOf('file:///work/bench/apps/api/src/context.ts', 'f')).toBe('@latchkey/api');
+    expect(packageOf('file:///work/bench/bench/src/peers/bare-http.ts', 'f')).toBe('@latchkey/bench');
     expect(packageOf('node:internal/http', 'write')).toBe('node');
     expect(packageOf('', '(garbage collector)')).toBe('(garbage collector)');
     expect(packageOf('', 'writev')).toBe('(native)');

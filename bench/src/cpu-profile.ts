@@ -41,10 +41,10 @@ export function packageOf(url: string, functionName: string): string {
     return scope.startsWith('@') ? `${scope}/${name}` : scope;
   }
   if (url.startsWith('node:')) return 'node';
-  const workspace = /\/(apps|packages|bench)\/([^/]+)?/.exec(url);
-  if (workspace !== null) {
-    return workspace[1] === 'bench' ? '@latchkey/bench' : `@latchkey/${workspace[2] ?? ''}`;
-  }
+  // The source folder anchors the match: a checkout may itself sit in a folder named `bench` or `packages`.
+  const workspace = /\/(?:apps|packages)\/([^/]+)\/(?:src|dist)\//.exec(url);
+  if (workspace !== null) return `@latchkey/${workspace[1] ?? ''}`;
+  if (/\/bench\/src\//.test(url)) return '@latchkey/bench';
   return url;
 }
 

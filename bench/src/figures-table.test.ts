@@ -81,7 +81,9 @@ describe('renderFiguresTable', () => {
     const table = lines.slice(2);
     expect(table).toHaveLength(2 + 4);
     expect(table[2]).toMatch(/^\| `auth\.me \/ auth\.token, PGlite` \| 0\.083 +\| >= 0\.90 +\| MISSED +\|$/);
-    expect(table[3]).toMatch(/\| 1\.40 \(runs 1\.20, 1\.40, 2\.80\) \| <= 1\.50 +\| unsettled +\|$/);
+    expect(table[3]).toMatch(
+      /^\| `p99 loaded \/ idle \/ idle` +\| 1\.40 \(runs 1\.20, 1\.40, 2\.80\) \| <= 1\.50 +\| unsettled +\|$/,
+    );
     expect(table[4]).toMatch(/\| 12\.5 ms +\| <= 50\.0 ms +\| met +\|$/);
     // A skipped section says why in the verdict column, without a `|` that would split the cell.
     expect(table[5]).toMatch(/^\| 4\. Refresh +\| +\| +\| skipped: no server \/ here \|$/);

@@ -36,8 +36,10 @@ export function renderFiguresTable(report: BenchReport): string {
           : formatRatio(row.ratio);
       const runs =
         row.runs === undefined ? '' : ` (runs ${row.runs.map((run) => formatRatio(run)).join(', ')})`;
+      // A contender's row names what its ratio is taken against; a ratio-only row's name already says it.
+      const label = row.value !== null && row.against !== null ? `${row.name} / ${row.against}` : row.name;
       lines.push([
-        `\`${row.name}\``.replaceAll('|', '/'),
+        `\`${label}\``.replaceAll('|', '/'),
         `${figure}${runs}`,
         formatGoalTarget(row),
         verdict(row) ?? '',

@@ -27,7 +27,7 @@ export const USAGE = `Usage: pnpm bench [--only ${BENCHMARKS.join(',')}] [--seco
   --seconds     seconds per contender per round in the load benchmarks (default ${DEFAULT_SECONDS}; the default run takes about 10 minutes)
   --revocations logouts the revocation benchmark times (default ${DEFAULT_REVOCATIONS}; a quick run: --seconds 0.5 --revocations 50)
   --cpu-prof    write a CPU profile of every Latchkey instance of the http benchmark into DIR (read them with
-                pnpm --filter @latchkey/bench profile DIR/*.cpuprofile); profiling slows what it measures
+                pnpm --filter @latchkey/bench profile DIR/*/*.cpuprofile); profiling slows what it measures
   --output      where to write the JSON report (default results/latest.json)
   --no-output   print the table only`;
 

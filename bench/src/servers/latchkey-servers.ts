@@ -24,13 +24,15 @@ export interface LatchkeyInstance {
 }
 
 export interface LatchkeyServersOptions {
-  /** A folder for a `.cpuprofile` per instance (`node --cpu-prof`), written when the instance stops. */
+  /** A folder for a subfolder of `.cpuprofile`s per instance (`node --cpu-prof`), written when it stops. */
   cpuProfileDir?: string | null;
 }
 
 export interface LatchkeyServers {
   /** The started instances, in the order they were asked for. */
   instances: ChildServer[];
+  /** The scratch database the instances share; null on the embedded database. */
+  databaseUrl: string | null;
   /** The HS256 secret every HS256 instance shares, for a peer that must verify the same tokens. */
   secret: string;
   stop(): Promise<void>;
@@ -77,16 +79,17 @@ export async function startLatchkeyServers(
           execArgv:
             cpuProfileDir === null
               ? []
-              : [
+              : // A folder per instance: Node writes a profile per thread (tsx's loader runs in one of
+                // its own), each under its default name; the main thread's is the large one.
+                [
                   '--cpu-prof',
-                  `--cpu-prof-dir=${cpuProfileDir}`,
-                  `--cpu-prof-name=latchkey-${instance.label ?? algorithm}.cpuprofile`,
+                  `--cpu-prof-dir=${path.join(cpuProfileDir, `latchkey-${instance.label ?? algorithm}`)}`,
                 ],
         },
       );
       started.push(server);
     }
-    return { instances: started, secret, stop };
+    return { instances: started, databaseUrl: scratch?.url ?? null, secret, stop };
   } catch (error) {
     await stop();
     throw error;
