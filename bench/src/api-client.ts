@@ -22,15 +22,24 @@ async function mutate(baseUrl: string, procedure: string, input: unknown): Promi
   return (await response.json()) as TrpcSuccess;
 }
 
+/** `auth.signup` or `auth.login` for `credentials`, asking for the refresh token in the body. */
+async function startSession(
+  baseUrl: string,
+  procedure: 'auth.signup' | 'auth.login',
+  credentials: { username: string; password: string },
+): Promise<SessionTokens> {
+  const { result } = await mutate(baseUrl, procedure, { ...credentials, refreshTransport: 'body' });
+  const { accessToken, refreshToken, user } = result.data;
+  if (refreshToken === undefined) throw new Error(`${procedure} returned no refresh token in the body`);
+  return { accessToken, refreshToken, userId: user.id };
+}
+
 /** Signs a user up and returns its tokens, asking for the refresh token in the body. */
-export async function signUp(
+export function signUp(
   baseUrl: string,
   credentials: { username: string; password: string },
 ): Promise<SessionTokens> {
-  const { result } = await mutate(baseUrl, 'auth.signup', { ...credentials, refreshTransport: 'body' });
-  const { accessToken, refreshToken, user } = result.data;
-  if (refreshToken === undefined) throw new Error('auth.signup returned no refresh token in the body');
-  return { accessToken, refreshToken, userId: user.id };
+  return startSession(baseUrl, 'auth.signup', credentials);
 }
 
 /** A password the policy accepts and nobody would guess: 24 random base64url characters. */
@@ -39,14 +48,11 @@ export function randomPassword(): string {
 }
 
 /** Logs in, asking for the refresh token in the body. */
-export async function logIn(
+export function logIn(
   baseUrl: string,
   credentials: { username: string; password: string },
 ): Promise<SessionTokens> {
-  const { result } = await mutate(baseUrl, 'auth.login', { ...credentials, refreshTransport: 'body' });
-  const { accessToken, refreshToken, user } = result.data;
-  if (refreshToken === undefined) throw new Error('auth.login returned no refresh token in the body');
-  return { accessToken, refreshToken, userId: user.id };
+  return startSession(baseUrl, 'auth.login', credentials);
 }
 
 /** Logs the session of `refreshToken` out: from its commit on, every instance refuses its access tokens. */
