@@ -44,7 +44,7 @@ export function packageOf(url: string, functionName: string): string {
   // The source folder anchors the match: a checkout may itself sit in a folder named `bench` or `packages`.
   const workspace = /\/(?:apps|packages)\/([^/]+)\/(?:src|dist)\//.exec(url);
   if (workspace !== null) return `@latchkey/${workspace[1] ?? ''}`;
-  if (/\/bench\/src\//.test(url)) return '@latchkey/bench';
+  if (url.includes('/bench/src/')) return '@latchkey/bench';
   return url;
 }
 
