@@ -269,7 +269,7 @@ export async function runLoginBench(options: LoginBenchOptions): Promise<Section
     const notes = [
       `argon2id m=${ARGON2_MEMORY_COST_KIB} KiB, t=${ARGON2_TIME_COST}, p=${ARGON2_PARALLELISM} (OWASP) for both; ${options.concurrency} in flight (one autocannon connection per account / floor workers); ${options.seconds} s x ${options.rounds} alternated rounds`,
       'floor: in the bench process, no HTTP; logins: HS256 API as deployed on a PostgreSQL scratch database (request log on /dev/null) but for its rate limits, raised out of the way; one session + audit row per login',
-      `p99 probe: auth.me at ${PROBE.overallRate} req/s over ${PROBE.connections} connections, alone vs beside the login load, in ${options.latencyRuns} independent runs of ${options.rounds} alternated rounds; the ratio is the median of the runs', judged met or missed only when every run agrees; autocannon latencies have 1 ms resolution`,
+      `p99 probe: auth.me at ${PROBE.overallRate} req/s over ${PROBE.connections} connections, alone vs beside the login load, in ${options.latencyRuns} independent runs of ${options.rounds} alternated rounds; the ratio is the median run's, judged met or missed only when every run agrees; autocannon latencies have 1 ms resolution`,
       `failed logins: one at a time, a random password each, median per ${options.seconds / 2} s slice; ${options.rounds * 2} alternated rounds`,
     ];
     return [
