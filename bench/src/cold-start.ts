@@ -203,7 +203,6 @@ export async function runColdStartBench(options: ColdStartBenchOptions): Promise
         NODE_ENV: 'production',
         HOST: '127.0.0.1',
         PORT: String(port),
-        LOG_LEVEL: 'silent',
         JWT_SECRET: secret,
         LATCHKEY_DATA_DIR: dataDir,
         ...(scratch === null ? {} : { DATABASE_URL: scratch.url }),

@@ -1,14 +1,20 @@
 // The only file of the bench that reads process.env (eslint.config.js enforces it).
 
 export interface BenchEnv {
-  /** PostgreSQL server for the refresh benchmark and, when set, for the API under test; null: embedded. */
-  databaseUrl: string | null;
+  /**
+   * The PostgreSQL server the bench makes its scratch databases on (each benchmark its own, dropped after).
+   * The API is measured on it and on the embedded database in the same run.
+   */
+  databaseUrl: string;
 }
+
+/** A fresh clone's PostgreSQL: the local server with trust authentication, as the root README sets it up. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The bench's configuration from the environment. */
 export function readBenchEnv(): BenchEnv {
   const url = process.env.DATABASE_URL?.trim() ?? '';
-  return { databaseUrl: url === '' ? null : url };
+  return { databaseUrl: url === '' ? DEFAULT_DATABASE_URL : url };
 }
 
 /**
@@ -47,6 +53,8 @@ const API_VARIABLES = new Set([
   'BODY_LIMIT_BYTES',
   'JSON_MAX_DEPTH',
   'LOG_LEVEL',
+  'REVOCATION_POLL_INTERVAL_MS',
+  'RATE_LIMIT_LOGIN_PER_DEVICE',
   'HTTP_TRANSPORT',
   'NODE_OPTIONS',
 ]);

@@ -29,7 +29,10 @@ export interface LoginBenchOptions {
   rounds: number;
   /** Logins (and floor verifications) in flight. */
   concurrency: number;
-  databaseUrl: string | null;
+  /** The PostgreSQL server the API's scratch database goes on. */
+  databaseUrl: string;
+  /** Independent runs of the latency pair: its verdict stands only when they agree. */
+  latencyRuns: number;
   log: (line: string) => void;
 }
 
@@ -90,12 +93,12 @@ async function failedLoginMedianMs(
 
 /** Runs benchmark 3. */
 export async function runLoginBench(options: LoginBenchOptions): Promise<Section[]> {
-  const latchkey = await startLatchkeyServers(options.databaseUrl, {
-    edDsa: false,
-    officialTransport: false,
-  });
+  // As deployed but for the rate limits, raised: the storm logs in far more often than they allow, on purpose.
+  const latchkey = await startLatchkeyServers({ serverUrl: options.databaseUrl }, [{ rateLimits: 'raised' }]);
   try {
-    const { url } = latchkey.hs256;
+    const [api] = latchkey.instances;
+    if (api === undefined) throw new Error('the API under test did not start');
+    const { url } = api;
     // One account per connection: a login storm spans many accounts, and logins to a single account would
     // queue on its rate-limiter row instead of measuring the login path.
     const accounts = Array.from({ length: options.concurrency }, (_, index) => ({
@@ -161,27 +164,41 @@ export async function runLoginBench(options: LoginBenchOptions): Promise<Section
       },
     );
 
-    const latency = await runAlternatingRounds(
-      [
-        { name: IDLE, measure: async () => (await runLoad({ ...probe, seconds: options.seconds })).p99Ms },
+    // The ratio of two noisy tails moves a lot between runs of the same build: it is measured in several
+    // independent runs, each its own alternated rounds, and judged only where they agree (report.ts).
+    const idle: number[] = [];
+    const loaded: number[] = [];
+    const runRatios: number[] = [];
+    for (let run = 0; run < options.latencyRuns; run += 1) {
+      const latency = await runAlternatingRounds(
+        [
+          { name: IDLE, measure: async () => (await runLoad({ ...probe, seconds: options.seconds })).p99Ms },
+          {
+            name: LOADED,
+            measure: async () => {
+              const [probed] = await Promise.all([
+                runLoad({ ...probe, seconds: options.seconds }),
+                loginStorm(options.seconds),
+              ]);
+              return probed.p99Ms;
+            },
+          },
+        ],
         {
-          name: LOADED,
-          measure: async () => {
-            const [probed] = await Promise.all([
-              runLoad({ ...probe, seconds: options.seconds }),
-              loginStorm(options.seconds),
-            ]);
-            return probed.p99Ms;
+          rounds: options.rounds,
+          onRound: (round) => {
+            options.log(
+              `logins: latency run ${run + 1}/${options.latencyRuns}, round ${round + 1}/${options.rounds}`,
+            );
           },
         },
-      ],
-      {
-        rounds: options.rounds,
-        onRound: (round) => {
-          options.log(`logins: latency round ${round + 1}/${options.rounds}`);
-        },
-      },
-    );
+      );
+      const runIdle = latency.get(IDLE) ?? [];
+      const runLoaded = latency.get(LOADED) ?? [];
+      idle.push(...runIdle);
+      loaded.push(...runLoaded);
+      runRatios.push(medianPairedRatio(runLoaded, runIdle));
+    }
 
     // Twice the rounds at half the slice: more pairs, so one noisy slice moves the median ratio less.
     const wrongPassword = (): { username: string; password: string } => ({
@@ -207,8 +224,6 @@ export async function runLoginBench(options: LoginBenchOptions): Promise<Section
 
     const floor = throughput.get(FLOOR) ?? [];
     const logins = throughput.get(LOGIN) ?? [];
-    const idle = latency.get(IDLE) ?? [];
-    const loaded = latency.get(LOADED) ?? [];
     const wrong = failedLogins.get(WRONG_PASSWORD) ?? [];
     const unknown = failedLogins.get(UNKNOWN_USER) ?? [];
     const rows: Row[] = [
@@ -228,9 +243,10 @@ export async function runLoginBench(options: LoginBenchOptions): Promise<Section
         value: median(loaded),
         samples: loaded,
         unit: 'ms',
-        ratio: medianPairedRatio(loaded, idle),
+        ratio: median(runRatios),
         against: IDLE,
         goal: { comparison: 'at most', value: 1.5 },
+        runs: runRatios,
       },
       {
         name: WRONG_PASSWORD,
@@ -252,8 +268,8 @@ export async function runLoginBench(options: LoginBenchOptions): Promise<Section
     ];
     const notes = [
       `argon2id m=${ARGON2_MEMORY_COST_KIB} KiB, t=${ARGON2_TIME_COST}, p=${ARGON2_PARALLELISM} (OWASP) for both; ${options.concurrency} in flight (one autocannon connection per account / floor workers); ${options.seconds} s x ${options.rounds} alternated rounds`,
-      'floor: in the bench process, no HTTP; logins: HS256 API in its own process, rate limits raised out of the way, one session + audit row per login',
-      `p99 probe: auth.me at ${PROBE.overallRate} req/s over ${PROBE.connections} connections, alone vs beside the login load; autocannon latencies have 1 ms resolution`,
+      'floor: in the bench process, no HTTP; logins: HS256 API as deployed on a PostgreSQL scratch database (request log on /dev/null) but for its rate limits, raised out of the way; one session + audit row per login',
+      `p99 probe: auth.me at ${PROBE.overallRate} req/s over ${PROBE.connections} connections, alone vs beside the login load, in ${options.latencyRuns} independent runs of ${options.rounds} alternated rounds; the ratio is the median run's, judged met or missed only when every run agrees; autocannon latencies have 1 ms resolution`,
       `failed logins: one at a time, a random password each, median per ${options.seconds / 2} s slice; ${options.rounds * 2} alternated rounds`,
     ];
     return [

@@ -14,6 +14,7 @@ import type { BenchReport, Section } from './report.js';
 import { runHttpBench } from './http.js';
 import { runLoginBench } from './logins.js';
 import { runRefreshBench } from './refresh.js';
+import { runRevocationBench } from './revocation.js';
 import { runVerifyBench } from './verify.js';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -25,31 +26,51 @@ const TITLES: Record<BenchmarkName, string> = {
   logins: '3. Logins and protected-call latency under login load',
   refresh: '4. Refresh rotations on PostgreSQL',
   'cold-start': '5. Cold start and memory',
+  revocation: '6. Revocation latency, instance A to instance B, PostgreSQL',
 };
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-async function runBenchmark(name: BenchmarkName, seconds: number): Promise<Section[]> {
+async function runBenchmark(name: BenchmarkName, options: BenchOptions): Promise<Section[]> {
   const env = readBenchEnv();
+  const { seconds } = options;
   switch (name) {
     case 'verify':
       // About 25 s at the default: 14 contenders x 5 rounds of 0.3 s.
       return runVerifyBench({ sliceMs: seconds * 150, rounds: 5, log });
     case 'http':
-      // About 90 s at the default: 11 contenders x (2 s warm-up + 3 rounds of 2 s), plus start-up.
-      return runHttpBench({ seconds, rounds: 3, connections: 10, databaseUrl: env.databaseUrl, log });
+      // About 4 minutes at the default: 23 contenders x (2 s warm-up + 3 rounds of 2 s), plus start-up.
+      return runHttpBench({
+        seconds,
+        rounds: 3,
+        connections: 10,
+        databaseUrl: env.databaseUrl,
+        cpuProfileDir: options.cpuProfileDir,
+        log,
+      });
     case 'logins':
-      // About 36 s at the default: 2 x 3 rounds of 2 s for throughput, the same for latency, 2 x 6 rounds of
-      // 1 s for failed-login timing.
-      return runLoginBench({ seconds, rounds: 3, concurrency: 8, databaseUrl: env.databaseUrl, log });
+      // About 60 s at the default: 2 x 3 rounds of 2 s for throughput, 3 runs of that for latency, 2 x 6
+      // rounds of 1 s for failed-login timing.
+      return runLoginBench({
+        seconds,
+        rounds: 3,
+        concurrency: 8,
+        latencyRuns: 3,
+        databaseUrl: env.databaseUrl,
+        log,
+      });
     case 'refresh':
       // About 20 s at the default: 3 x 3 rounds of 2 s, plus a scratch database.
       return runRefreshBench({ seconds, rounds: 3, concurrency: 8, databaseUrl: env.databaseUrl, log });
     case 'cold-start':
       // About 25 s at the default: a first start, 3 restarts of each, and a load of `seconds` for memory.
-      return runColdStartBench({ seconds, rounds: 3, databaseUrl: env.databaseUrl, log });
+      // On the embedded database, the default a fresh `pnpm start` opens.
+      return runColdStartBench({ seconds, rounds: 3, databaseUrl: null, log });
+    case 'revocation':
+      // About 30-60 s at the default: a login, a check and a logout per revocation.
+      return runRevocationBench({ revocations: options.revocations, databaseUrl: env.databaseUrl, log });
   }
 }
 
@@ -74,7 +95,7 @@ async function main(): Promise<void> {
     log(`${name}: starting`);
     let produced: Section[];
     try {
-      produced = await runBenchmark(name, options.seconds);
+      produced = await runBenchmark(name, options);
     } catch (error) {
       // One benchmark that cannot run (the API not built yet, a server that will not start) must not cost
       // the others their figures: it is reported as skipped with its reason, and the exit code says so.
@@ -97,7 +118,7 @@ async function main(): Promise<void> {
   }
   const report: BenchReport = {
     machine,
-    options: { only: options.only, seconds: options.seconds },
+    options: { only: options.only, seconds: options.seconds, revocations: options.revocations },
     sections,
   };
   process.stdout.write(`${formatReport(report)}\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { BENCHMARKS, DEFAULT_SECONDS, parseBenchOptions } from './options.js';
+import { BENCHMARKS, DEFAULT_REVOCATIONS, DEFAULT_SECONDS, parseBenchOptions } from './options.js';
 
 const output = '/tmp/latest.json';
 
@@ -9,6 +9,8 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions([], output)).toEqual({
       only: [...BENCHMARKS],
       seconds: DEFAULT_SECONDS,
+      revocations: DEFAULT_REVOCATIONS,
+      cpuProfileDir: null,
       output,
       help: false,
     });
@@ -29,5 +31,14 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions(['--fast'], output)).toThrow();
     expect(() => parseBenchOptions(['--seconds', 'abc'], output)).toThrow(/--seconds takes/);
     expect(() => parseBenchOptions(['--seconds', '0'], output)).toThrow(/--seconds takes/);
+    expect(() => parseBenchOptions(['--revocations', '0'], output)).toThrow(/--revocations takes/);
+    expect(() => parseBenchOptions(['--revocations', '2.5'], output)).toThrow(/--revocations takes/);
+  });
+
+  it('takes the number of revocations for a quick run', () => {
+    expect(parseBenchOptions(['--only', 'revocation', '--revocations', '50'], output)).toMatchObject({
+      only: ['revocation'],
+      revocations: 50,
+    });
   });
 });

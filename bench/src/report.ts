@@ -19,7 +19,13 @@ export interface Row {
   ratio: number | null;
   /** What the ratio is taken against. */
   against: string | null;
+  /** Read against `ratio`, or against `value` for a row with no ratio (an absolute target, a latency). */
   goal?: Goal;
+  /**
+   * The ratio of each of several independent runs, for a figure too noisy to judge from one: its goal is met
+   * only when every run meets it, missed when every run misses it, and unsettled otherwise.
+   */
+  runs?: number[];
   note?: string;
 }
 
@@ -44,7 +50,7 @@ export interface MachineInfo {
 
 export interface BenchReport {
   machine: MachineInfo;
-  options: { only: string[]; seconds: number };
+  options: { only: string[]; seconds: number; revocations?: number };
   sections: Section[];
 }
 
@@ -58,6 +64,22 @@ export function meetsGoal(ratio: number, goal: Goal): boolean {
     case 'between':
       return ratio >= goal.low && ratio <= goal.high;
   }
+}
+
+export type Verdict = 'met' | 'MISSED' | 'unsettled';
+
+/** The verdict on a row's goal; null for a row without a goal or without a figure to read it against. */
+export function verdict(row: Row): Verdict | null {
+  if (row.goal === undefined) return null;
+  const { goal } = row;
+  if (row.runs !== undefined && row.runs.length > 0) {
+    const met = row.runs.filter((run) => meetsGoal(run, goal)).length;
+    if (met === row.runs.length) return 'met';
+    return met === 0 ? 'MISSED' : 'unsettled';
+  }
+  const figure = row.ratio ?? row.value;
+  if (figure === null) return null;
+  return meetsGoal(figure, goal) ? 'met' : 'MISSED';
 }
 
 /** A section that did not run, with the reason printed where its table would be. */
@@ -80,15 +102,24 @@ export function formatRatio(value: number): string {
   return Math.abs(value) < 0.1 ? value.toFixed(3) : value.toFixed(2);
 }
 
-function formatGoal(row: Row): string {
+/** The goal as printed: `>= 0.97`, `0.80-1.25`, or in the row's unit for an absolute target (`<= 50 ms`). */
+export function formatGoalTarget(row: Row): string {
   if (row.goal === undefined) return '';
   const { goal } = row;
-  const target =
-    goal.comparison === 'between'
-      ? `${formatRatio(goal.low)}-${formatRatio(goal.high)}`
-      : `${goal.comparison === 'at least' ? '>=' : '<='} ${formatRatio(goal.value)}`;
-  const verdict = row.ratio === null ? '' : meetsGoal(row.ratio, goal) ? ' met' : ' MISSED';
-  return `${target}${verdict}`;
+  const absolute = row.ratio === null;
+  const figure = (value: number): string =>
+    absolute ? `${formatFigure(value)} ${row.unit}` : formatRatio(value);
+  return goal.comparison === 'between'
+    ? `${figure(goal.low)}-${figure(goal.high)}`
+    : `${goal.comparison === 'at least' ? '>=' : '<='} ${figure(goal.value)}`;
+}
+
+function formatGoal(row: Row): string {
+  const judged = verdict(row);
+  const runs = row.runs === undefined ? '' : ` (runs: ${row.runs.map((run) => formatRatio(run)).join(', ')})`;
+  return row.goal === undefined
+    ? ''
+    : `${formatGoalTarget(row)}${judged === null ? '' : ` ${judged}`}${runs}`;
 }
 
 /** Left-aligned text columns, right-aligned numbers, two spaces apart. */

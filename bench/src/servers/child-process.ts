@@ -36,15 +36,31 @@ function waitForExit(child: ChildProcess): Promise<void> {
   );
 }
 
+export interface ChildServerOptions {
+  /**
+   * Where the child's stdout goes. `discard` is /dev/null, where a deployment's request log costs what it
+   * costs to format and write without a terminal slowing it down; `inherit` shares the bench's.
+   */
+  stdout?: 'discard' | 'inherit';
+  /** Variables on top of `childEnv`'s (the peers read NODE_ENV as their deployments would set it). */
+  env?: Readonly<Record<string, string>>;
+  /** Node flags on top of this process's loader flags (`--cpu-prof` and its folder). */
+  execArgv?: readonly string[];
+}
+
 /**
  * Forks `entry` (a module that calls `serveFromChild`) with the same loader flags as this process (tsx and
  * the `@latchkey/source` condition), sends it `config`, and resolves once it listens.
  */
-export async function startChildServer(entry: URL, config: unknown): Promise<ChildServer> {
+export async function startChildServer(
+  entry: URL,
+  config: unknown,
+  options: ChildServerOptions = {},
+): Promise<ChildServer> {
   const child = fork(entry, [], {
-    execArgv: process.execArgv,
-    env: childEnv({}),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
+    env: childEnv(options.env ?? {}),
+    stdio: ['ignore', options.stdout === 'discard' ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${entry.pathname}`);

@@ -1,24 +1,29 @@
-// The Latchkey API under test, in its own process: `startApiServer` from @latchkey/api with production
-// settings (NODE_ENV=production, logging silenced so the terminal is not the bottleneck), on an in-memory
-// PGlite or on the PostgreSQL database the parent created for the run.
+// The Latchkey API under test, in its own process: `startApiServer` from @latchkey/api configured the way
+// `pnpm start` configures it (NODE_ENV=production, the default log level, the default rate limits, the
+// embedded database in a data folder or PostgreSQL), with its stdout, the request log, on /dev/null
+// (child-process.ts). A benchmark may silence the log as a diagnostic, or raise the rate limits when it
+// sends more logins than they allow on purpose; the rows it reports say so.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { generateSigningKey } from '@latchkey/auth';
 import { loadConfig, startApiServer } from '@latchkey/api';
-import { createDb } from '@latchkey/db';
 
 import { serveFromChild } from './child-process.js';
 
 export interface LatchkeyApiConfig {
   /** HS256 with this secret, or EdDSA from a key set generated for the run. */
   signing: { algorithm: 'HS256'; secret: string } | { algorithm: 'EdDSA' };
-  /** null: a fresh in-memory PGlite owned by this process. */
+  /** null: the embedded database, in `dataDir` as a deployment without DATABASE_URL keeps it. */
   databaseUrl: string | null;
-  /** A scratch folder for the key set file. */
+  /** LATCHKEY_DATA_DIR: the embedded database and the key set file. */
   dataDir: string;
   /** HTTP_TRANSPORT: the API's own tRPC transport (its default, `fast`) or tRPC's official adapter alone. */
   transport: 'fast' | 'official';
+  /** `default`: LOG_LEVEL unset, as deployed; `silent`: the diagnostic without a request log. */
+  logLevel: 'default' | 'silent';
+  /** `default`: the RATE_LIMIT_* defaults; `raised`: out of the way of a benchmark that logs in on purpose. */
+  rateLimits: 'default' | 'raised';
 }
 
 // Far above anything the benchmarks send: the login benchmark measures hashing, not the limiter's refusals.
@@ -26,7 +31,7 @@ const UNLIMITED = '1000000000/1s';
 
 serveFromChild(async (config) => {
   // The parent builds this with `satisfies LatchkeyApiConfig` (latchkey-servers.ts); both ends are this package.
-  const { signing, databaseUrl, dataDir, transport } = config as LatchkeyApiConfig;
+  const { signing, databaseUrl, dataDir, transport, logLevel, rateLimits } = config as LatchkeyApiConfig;
   let signingVariables: Record<string, string>;
   if (signing.algorithm === 'HS256') {
     signingVariables = { JWT_SECRET: signing.secret };
@@ -41,24 +46,19 @@ serveFromChild(async (config) => {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: 'silent',
     LATCHKEY_DATA_DIR: dataDir,
-    RATE_LIMIT_LOGIN_PER_ACCOUNT: UNLIMITED,
-    RATE_LIMIT_LOGIN_PER_ADDRESS: UNLIMITED,
-    RATE_LIMIT_SIGNUP_PER_ADDRESS: UNLIMITED,
     HTTP_TRANSPORT: transport,
+    ...(logLevel === 'silent' ? { LOG_LEVEL: 'silent' } : {}),
+    ...(rateLimits === 'raised'
+      ? {
+          RATE_LIMIT_LOGIN_PER_ACCOUNT: UNLIMITED,
+          RATE_LIMIT_LOGIN_PER_ADDRESS: UNLIMITED,
+          RATE_LIMIT_SIGNUP_PER_ADDRESS: UNLIMITED,
+        }
+      : {}),
     ...(databaseUrl === null ? {} : { DATABASE_URL: databaseUrl }),
     ...signingVariables,
   });
-  if (databaseUrl !== null) return startApiServer({ config: apiConfig, port: 0 });
-  const database = await createDb({});
-  await database.migrate();
-  const server = await startApiServer({ config: apiConfig, database, port: 0 });
-  return {
-    url: server.url,
-    close: async () => {
-      await server.close();
-      await database.close();
-    },
-  };
+  // Opens (and migrates) the database from the configuration, as `pnpm start` does.
+  return startApiServer({ config: apiConfig, port: 0 });
 });

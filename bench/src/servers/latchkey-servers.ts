@@ -1,6 +1,6 @@
-// The Latchkey APIs under test for one benchmark: an HS256 instance and, when asked, an EdDSA one, and the
-// same two on tRPC's official adapter, each in its own process, on in-memory PGlite or on a scratch database
-// of DATABASE_URL's server; and the teardown.
+// The Latchkey APIs under test for one benchmark, each in its own process, all on the embedded database
+// (each instance its own data folder) or all on one scratch database of a PostgreSQL server (instances
+// share it, as a deployment's instances share theirs); and the teardown.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,25 +13,43 @@ import { startChildServer } from './child-process.js';
 import type { ChildServer } from './child-process.js';
 import type { LatchkeyApiConfig } from './latchkey-api.js';
 
+/** One instance to start; unset fields take `pnpm start`'s configuration (HS256, `fast`, defaults). */
+export interface LatchkeyInstance {
+  algorithm?: 'HS256' | 'EdDSA';
+  transport?: LatchkeyApiConfig['transport'];
+  logLevel?: LatchkeyApiConfig['logLevel'];
+  rateLimits?: LatchkeyApiConfig['rateLimits'];
+  /** Names the instance's CPU profile, when profiles are asked for. */
+  label?: string;
+}
+
+export interface LatchkeyServersOptions {
+  /** A folder for a subfolder of `.cpuprofile`s per instance (`node --cpu-prof`), written when it stops. */
+  cpuProfileDir?: string | null;
+}
+
 export interface LatchkeyServers {
-  hs256: ChildServer;
-  edDsa: ChildServer | null;
-  /** HS256 on tRPC's official HTTP adapter instead of the API's default transport. */
-  hs256Official: ChildServer | null;
-  /** EdDSA on tRPC's official HTTP adapter (when both `edDsa` and `officialTransport` are asked for). */
-  edDsaOfficial: ChildServer | null;
-  /** The HS256 secret, for a peer that must verify the same tokens. */
+  /** The started instances, in the order they were asked for. */
+  instances: ChildServer[];
+  /** The scratch database the instances share; null on the embedded database. */
+  databaseUrl: string | null;
+  /** The HS256 secret every HS256 instance shares, for a peer that must verify the same tokens. */
   secret: string;
   stop(): Promise<void>;
 }
 
+/** `embedded`: PGlite in each instance's data folder; otherwise a PostgreSQL server's URL. */
+export type DatabaseTarget = 'embedded' | { serverUrl: string };
+
 const apiEntry = new URL('./latchkey-api.ts', import.meta.url);
 
-/** Starts the APIs; `stop()` ends them and removes everything they made (scratch database, key files). */
+/** Starts the APIs; `stop()` ends them and removes everything they made (scratch database, data folders). */
 export async function startLatchkeyServers(
-  databaseUrl: string | null,
-  options: { edDsa: boolean; officialTransport: boolean },
+  database: DatabaseTarget,
+  instances: readonly LatchkeyInstance[],
+  options: LatchkeyServersOptions = {},
 ): Promise<LatchkeyServers> {
+  const { cpuProfileDir = null } = options;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'latchkey-bench-'));
   let scratch: ScratchDatabase | null = null;
   const started: ChildServer[] = [];
@@ -41,30 +59,37 @@ export async function startLatchkeyServers(
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    scratch = databaseUrl === null ? null : await createScratchDatabase(databaseUrl);
+    scratch = database === 'embedded' ? null : await createScratchDatabase(database.serverUrl);
     const secret = generateJwtSecret();
-    const start = async (
-      signing: LatchkeyApiConfig['signing'],
-      transport: LatchkeyApiConfig['transport'] = 'fast',
-    ): Promise<ChildServer> => {
-      const server = await startChildServer(apiEntry, {
-        databaseUrl: scratch?.url ?? null,
-        dataDir: await mkdtemp(path.join(dataDir, `${signing.algorithm.toLowerCase()}-`)),
-        signing,
-        transport,
-      } satisfies LatchkeyApiConfig);
+    // One after the other: on PostgreSQL they all migrate the same scratch database.
+    for (const instance of instances) {
+      const algorithm = instance.algorithm ?? 'HS256';
+      const server = await startChildServer(
+        apiEntry,
+        {
+          databaseUrl: scratch?.url ?? null,
+          dataDir: await mkdtemp(path.join(dataDir, `${algorithm.toLowerCase()}-`)),
+          signing: algorithm === 'HS256' ? { algorithm, secret } : { algorithm },
+          transport: instance.transport ?? 'fast',
+          logLevel: instance.logLevel ?? 'default',
+          rateLimits: instance.rateLimits ?? 'default',
+        } satisfies LatchkeyApiConfig,
+        {
+          stdout: 'discard',
+          execArgv:
+            cpuProfileDir === null
+              ? []
+              : // A folder per instance: Node writes a profile per thread (tsx's loader runs in one of
+                // its own), each under its default name; the main thread's is the large one.
+                [
+                  '--cpu-prof',
+                  `--cpu-prof-dir=${path.join(cpuProfileDir, `latchkey-${instance.label ?? algorithm}`)}`,
+                ],
+        },
+      );
       started.push(server);
-      return server;
-    };
-    // One after the other: on PostgreSQL both migrate the same scratch database.
-    const hs256 = await start({ algorithm: 'HS256', secret });
-    const edDsa = options.edDsa ? await start({ algorithm: 'EdDSA' }) : null;
-    const hs256Official = options.officialTransport
-      ? await start({ algorithm: 'HS256', secret }, 'official')
-      : null;
-    const edDsaOfficial =
-      options.edDsa && options.officialTransport ? await start({ algorithm: 'EdDSA' }, 'official') : null;
-    return { hs256, edDsa, hs256Official, edDsaOfficial, secret, stop };
+    }
+    return { instances: started, databaseUrl: scratch?.url ?? null, secret, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -13,6 +13,7 @@ export type ApiProcedures = {
         username: string;
         password: string;
         refreshTransport?: 'cookie' | 'body';
+        email?: string;
       };
       output: {
         user: {
@@ -103,6 +104,7 @@ export type ApiProcedures = {
         sessionIdleSeconds: number;
         sessionAbsoluteSeconds: number;
         freshLoginSeconds: number;
+        accountRecovery: boolean;
       };
       meta: object;
     }>;
@@ -132,15 +134,42 @@ export type ApiProcedures = {
     sessions: TRPCQueryProcedure<{
       input: void;
       output: {
-        signedInFrom: null | string;
         current: boolean;
-        browser: null | string;
-        os: null | string;
-        deviceLabel: string;
         id: string;
         createdAt: string;
         lastUsedAt: string;
         userAgent: null | string;
+        signedInFrom: null | string;
+        lastUsedFrom: null | string;
+        browser: null | string;
+        os: null | string;
+        deviceLabel: string;
+      }[];
+      meta: object;
+    }>;
+    endedSessions: TRPCQueryProcedure<{
+      input: void;
+      output: {
+        id: string;
+        createdAt: string;
+        lastUsedAt: string;
+        userAgent: null | string;
+        signedInFrom: null | string;
+        lastUsedFrom: null | string;
+        browser: null | string;
+        os: null | string;
+        deviceLabel: string;
+        endedAt: string;
+        endedReason:
+          | 'logout'
+          | 'logout-all'
+          | 'revoked-by-user'
+          | 'revoked-by-admin'
+          | 'password-changed'
+          | 'password-reset'
+          | 'refresh-reuse'
+          | 'user-disabled'
+          | 'account-deleted';
       }[];
       meta: object;
     }>;
@@ -168,6 +197,64 @@ export type ApiProcedures = {
         accessToken: string;
         accessTokenExpiresAt: string;
         refreshToken?: string;
+      };
+      meta: object;
+    }>;
+    email: TRPCQueryProcedure<{
+      input: void;
+      output: {
+        email: null | string;
+        verifiedAt: null | string;
+        pending: null | {
+          email: string;
+          expiresAt: string;
+        };
+      };
+      meta: object;
+    }>;
+    changeEmail: TRPCMutationProcedure<{
+      input: {
+        email: string;
+      };
+      output: {
+        pending: string;
+      };
+      meta: object;
+    }>;
+    verifyEmail: TRPCMutationProcedure<{
+      input: {
+        token: string;
+      };
+      output: {
+        email: string;
+      };
+      meta: object;
+    }>;
+    requestPasswordReset: TRPCMutationProcedure<{
+      input: {
+        identifier: string;
+      };
+      output: {
+        ok: true;
+      };
+      meta: object;
+    }>;
+    resetPassword: TRPCMutationProcedure<{
+      input: {
+        token: string;
+        newPassword: string;
+      };
+      output: {
+        ok: true;
+      };
+      meta: object;
+    }>;
+    deleteAccount: TRPCMutationProcedure<{
+      input: {
+        password: string;
+      };
+      output: {
+        ok: true;
       };
       meta: object;
     }>;
@@ -273,6 +360,60 @@ export type ApiProcedures = {
       };
       meta: object;
     }>;
+    enableUser: TRPCMutationProcedure<{
+      input: {
+        userId: string;
+      };
+      output: {
+        username: string;
+        id: string;
+        role: 'user' | 'admin';
+        disabledAt: null | string;
+        createdAt: string;
+      };
+      meta: object;
+    }>;
+    userSessions: TRPCQueryProcedure<{
+      input: {
+        userId: string;
+      };
+      output: {
+        id: string;
+        createdAt: string;
+        lastUsedAt: string;
+        userAgent: null | string;
+        signedInFrom: null | string;
+        lastUsedFrom: null | string;
+        browser: null | string;
+        os: null | string;
+        deviceLabel: string;
+      }[];
+      meta: object;
+    }>;
+    revokeSession: TRPCMutationProcedure<{
+      input: {
+        userId: string;
+        sessionId: string;
+      };
+      output: {
+        ok: true;
+      };
+      meta: object;
+    }>;
+  };
+  dev: {
+    mailbox: TRPCQueryProcedure<{
+      input: void;
+      output: {
+        id: number;
+        to: string;
+        subject: string;
+        text: string;
+        html: string;
+        sentAt: string;
+      }[];
+      meta: object;
+    }>;
   };
 };
 
@@ -304,7 +445,17 @@ export type ApiErrorShape = {
       | 'CLIENT_CLOSED_REQUEST';
     httpStatus: number;
     path?: string;
-    reason?: 'MISSING' | 'EXPIRED' | 'INVALID' | 'REVOKED' | 'CREDENTIALS' | 'FRESH_LOGIN_REQUIRED' | 'CSRF';
+    reason?:
+      | 'MISSING'
+      | 'EXPIRED'
+      | 'INVALID'
+      | 'REVOKED'
+      | 'CREDENTIALS'
+      | 'FRESH_LOGIN_REQUIRED'
+      | 'CSRF'
+      | 'LINK_INVALID'
+      | 'RECOVERY_DISABLED'
+      | 'SELF_TARGET';
     retryAfter?: number;
     zodError?: {
       formErrors: string[];
