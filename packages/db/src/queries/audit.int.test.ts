@@ -63,10 +63,11 @@ describe('audit', () => {
     expect(latest.map((event) => event.type)).toEqual(['logout', 'refresh']);
   });
 
-  it('keeps the trail when the user is deleted, with the user id cleared', async () => {
+  it('keeps the trail when the user is deleted, still under the user id (no foreign key since 0003)', async () => {
     const event = await repos.audit.record({ type: 'signup', userId: ada.id, now: T0 });
     await db.database.orm.delete(users).where(eq(users.id, ada.id));
     const rows = await db.database.orm.query.auditEvents.findMany();
-    expect(rows).toEqual([{ ...event, userId: null }]);
+    expect(rows).toEqual([event]);
+    expect(await repos.audit.listForUser(ada.id, { limit: 10 })).toEqual([event]);
   });
 });
