@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const [command, target] = process.argv.slice(2);
 const workspaceDirs = [
   'bench',
-  ...['apps', 'packages', 'tooling'].flatMap((top) =>
+  ...['apps', 'packages', 'tooling', 'examples'].flatMap((top) =>
     existsSync(top) ? readdirSync(top).map((name) => join(top, name)) : [],
   ),
 ];

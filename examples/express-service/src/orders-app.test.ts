@@ -138,6 +138,16 @@ describe('the Express orders service', () => {
     expect(forged.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
+  it('refuses to start when the API refuses its service credentials', async () => {
+    const verifier = createVerifier({
+      apiUrl: api.url,
+      issuer: 'latchkey',
+      audience: 'latchkey-api',
+      serviceClient: { id: client.id, secret: 'not-the-secret' },
+    });
+    await expect(verifier.start()).rejects.toMatchObject({ code: 'UNAVAILABLE', detail: 'FEED_NOT_SYNCED' });
+  });
+
   it('fails closed with 503 once it has not heard from the API for longer than the staleness bound', async () => {
     const ownApi = await startTestApi({
       env: { JWT_SECRET: '', LATCHKEY_DATA_DIR: dataDir, SERVICE_CLIENTS: client.entry },

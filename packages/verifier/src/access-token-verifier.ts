@@ -156,7 +156,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
           `${apiUrl} publishes no public key: the API signs with a shared secret (JWT_SECRET, HS256), which only it may hold. Give it a key set (KEY_SET_FILE) or verify with mode: "introspection"`,
         );
       }
-      await feed?.start();
+      try {
+        await feed?.start();
+      } catch (error) {
+        throw new VerifierError('UNAVAILABLE', 'FEED_NOT_SYNCED', { cause: error });
+      }
     },
 
     async stop() {
