@@ -11,7 +11,7 @@ import fc from 'fast-check';
 
 /** Every procedure with the input fields it declares (apps/api/README.md, Procedures). */
 export const PROCEDURES = {
-  'auth.signup': ['username', 'password', 'refreshTransport'],
+  'auth.signup': ['username', 'password', 'refreshTransport', 'email'],
   'auth.login': ['username', 'password', 'refreshTransport', 'deviceToken'],
   'auth.refresh': ['refreshToken', 'refreshTransport'],
   'auth.logout': ['refreshToken'],
@@ -21,6 +21,12 @@ export const PROCEDURES = {
   'auth.revokeSession': ['sessionId'],
   'auth.changePassword': ['currentPassword', 'newPassword'],
   'auth.auditEvents': [],
+  'auth.email': [],
+  'auth.changeEmail': ['email'],
+  'auth.verifyEmail': ['token'],
+  'auth.requestPasswordReset': ['identifier'],
+  'auth.resetPassword': ['token', 'newPassword'],
+  'dev.mailbox': [],
   'tasks.list': [],
   'tasks.create': ['title'],
   'tasks.update': ['id', 'title', 'done'],
@@ -31,7 +37,15 @@ export const PROCEDURES = {
 } as const satisfies Record<string, readonly string[]>;
 
 export type ProcedureName = keyof typeof PROCEDURES;
-const QUERIES = new Set(['auth.me', 'auth.sessions', 'auth.auditEvents', 'tasks.list', 'admin.users']);
+const QUERIES = new Set([
+  'auth.me',
+  'auth.sessions',
+  'auth.auditEvents',
+  'auth.email',
+  'dev.mailbox',
+  'tasks.list',
+  'admin.users',
+]);
 const procedureNames = Object.keys(PROCEDURES) as ProcedureName[];
 const SESSION_ENDING: ReadonlySet<string> = new Set(['auth.logout', 'auth.logoutAll', 'auth.changePassword']);
 
