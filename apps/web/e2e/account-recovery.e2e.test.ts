@@ -39,19 +39,21 @@ interface OutboxMessage {
 /** The newest message to `to` with this subject, waiting for the API's queue to send it. */
 async function mailTo(to: string, subject: string): Promise<OutboxMessage> {
   let found: OutboxMessage | undefined;
+  const isWanted = (message: OutboxMessage): boolean => message.to === to && message.subject === subject;
   await expect
     .poll(async () => {
       const answer = await fetch(`${stage.origin}/trpc/dev.mailbox`);
       const body = (await answer.json()) as { result: { data: OutboxMessage[] } };
-      found = body.result.data.find((message) => message.to === to && message.subject === subject);
+      found = body.result.data.find(isWanted);
       return found !== undefined;
     })
     .toBe(true);
-  return found as OutboxMessage;
+  if (found === undefined) throw new Error(`no "${subject}" to ${to}`);
+  return found;
 }
 
 function linkIn(message: OutboxMessage, page: string): string {
-  const link = message.text.match(new RegExp(`${stage.origin}/${page}#token=\\S+`))?.[0];
+  const link = new RegExp(`${stage.origin}/${page}#token=\\S+`).exec(message.text)?.[0];
   if (link === undefined) throw new Error(`no ${page} link in "${message.subject}"`);
   return link;
 }

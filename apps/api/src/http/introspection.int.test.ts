@@ -78,7 +78,7 @@ describe('POST /oauth/introspect', () => {
 
   it('reads the database: a session revoked there without an announcement is inactive', async () => {
     const { accessToken, userId, sessionId } = await signup(api);
-    await api.repositories.sessions.revoke({ sessionId, userId, reason: 'test', now: new Date() });
+    await api.repositories.sessions.revoke({ sessionId, userId, reason: 'revoked-by-admin', now: new Date() });
     expect(api.server.app.revocations.isRevoked(sessionId)).toBe(false);
     expect(await (await introspect(api, form({ token: accessToken }))).json()).toStrictEqual({
       active: false,
@@ -87,7 +87,7 @@ describe('POST /oauth/introspect', () => {
 
   it('answers a disabled user’s token as inactive', async () => {
     const { accessToken, userId } = await signup(api);
-    await api.repositories.users.disable(userId, { now: new Date(), reason: 'test' });
+    await api.repositories.users.disable(userId, { now: new Date(), reason: 'user-disabled' });
     expect(await (await introspect(api, form({ token: accessToken }))).json()).toStrictEqual({
       active: false,
     });

@@ -21,12 +21,13 @@ export function createDevOutbox(options: { now: () => Date }): DevOutbox {
   const kept: OutboxMessage[] = [];
   let nextId = 1;
   return {
-    async send(message) {
+    send(message) {
       kept.unshift({ ...message, id: nextId, sentAt: options.now() });
       nextId += 1;
       kept.length = Math.min(kept.length, DEV_OUTBOX_CAPACITY);
+      return Promise.resolve();
     },
-    async close() {},
+    close: () => Promise.resolve(),
     messages: () => kept,
   };
 }

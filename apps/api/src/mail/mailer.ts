@@ -22,15 +22,7 @@ export function createMailer(options: {
   schedule?: (run: () => void) => void;
 }): Mailer {
   const { recovery, logger } = options;
-  const outbox = recovery.mail.kind === 'outbox' ? createDevOutbox({ now: options.now }) : null;
-  const transport: MailTransport =
-    recovery.mail.kind === 'smtp'
-      ? createSmtpTransport({
-          url: recovery.mail.url,
-          from: recovery.from,
-          timeoutSeconds: recovery.mail.timeoutSeconds,
-        })
-      : (outbox as DevOutbox);
+  const { transport, outbox } = transportFor(recovery, options.now);
   const queue = createMailQueue({
     transport,
     logger,
@@ -44,4 +36,21 @@ export function createMailer(options: {
       await transport.close();
     },
   };
+}
+
+function transportFor(
+  recovery: RecoveryConfig,
+  now: () => Date,
+): { transport: MailTransport; outbox: DevOutbox | null } {
+  const { mail } = recovery;
+  if (mail.kind === 'smtp') {
+    const transport = createSmtpTransport({
+      url: mail.url,
+      from: recovery.from,
+      timeoutSeconds: mail.timeoutSeconds,
+    });
+    return { transport, outbox: null };
+  }
+  const outbox = createDevOutbox({ now });
+  return { transport: outbox, outbox };
 }

@@ -33,8 +33,9 @@ export function createSmtpTransport(options: {
         html: message.html,
       });
     },
-    async close() {
+    close() {
       transporter.close();
+      return Promise.resolve();
     },
   };
 }

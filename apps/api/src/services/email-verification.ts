@@ -57,7 +57,7 @@ export async function sendVerification(
   });
   mailer.queue.enqueue({
     kind: 'verify-email',
-    prepare: async () => message,
+    prepare: () => Promise.resolve(message),
     onUndelivered: () => app.repositories.emailTokens.withdraw(hash),
   });
   await recordAudit(app, { type: 'email.verification-sent', userId: input.user.id, client });
@@ -99,7 +99,7 @@ export async function verifyEmail(
   await recordAudit(app, { type: 'email.verified', userId: user.id, client, detail: { changed } });
   if (changed) {
     const notice = emailChangedMessage({ to: previousEmail, username: user.username, newAddress: email });
-    mailer.queue.enqueue({ kind: 'email-changed', prepare: async () => notice });
+    mailer.queue.enqueue({ kind: 'email-changed', prepare: () => Promise.resolve(notice) });
   }
   return { email };
 }

@@ -105,7 +105,7 @@ export async function resetPassword(
   const to = reset.user.email;
   if (to !== null) {
     const notice = passwordChangedMessage({ to, username: reset.user.username });
-    mailer.queue.enqueue({ kind: 'password-changed', prepare: async () => notice });
+    mailer.queue.enqueue({ kind: 'password-changed', prepare: () => Promise.resolve(notice) });
   }
   return { ok: true };
 }

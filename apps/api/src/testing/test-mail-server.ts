@@ -82,7 +82,8 @@ export async function startTestMailServer(
     async next(address, { after = 0 } = {}) {
       for (let waited = 0; waited < WAIT_LIMIT_MS; waited += WAIT_STEP_MS) {
         const mails = to(address);
-        if (mails.length > after) return mails[mails.length - 1] as ReceivedMail;
+        const newest = mails.at(-1);
+        if (mails.length > after && newest !== undefined) return newest;
         await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
       }
       throw new Error(`no mail to ${address} arrived`);

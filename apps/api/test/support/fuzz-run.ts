@@ -44,6 +44,10 @@ const PUBLIC_PROCEDURES: ReadonlySet<string> = new Set([
   'auth.login',
   'auth.refresh',
   'auth.logout',
+  'auth.verifyEmail',
+  'auth.requestPasswordReset',
+  'auth.resetPassword',
+  'dev.mailbox',
 ]);
 const PROTECTED_PROCEDURES: ReadonlySet<string> = new Set(
   (Object.keys(PROCEDURES) as ProcedureName[]).filter((name) => !PUBLIC_PROCEDURES.has(name)),

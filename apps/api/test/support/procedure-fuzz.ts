@@ -11,7 +11,7 @@ import fc from 'fast-check';
 
 /** Every procedure with the input fields it declares (apps/api/README.md, Procedures). */
 export const PROCEDURES = {
-  'auth.signup': ['username', 'password', 'refreshTransport'],
+  'auth.signup': ['username', 'password', 'refreshTransport', 'email'],
   'auth.login': ['username', 'password', 'refreshTransport', 'deviceToken'],
   'auth.refresh': ['refreshToken', 'refreshTransport'],
   'auth.logout': ['refreshToken'],
@@ -21,6 +21,12 @@ export const PROCEDURES = {
   'auth.revokeSession': ['sessionId'],
   'auth.changePassword': ['currentPassword', 'newPassword'],
   'auth.auditEvents': [],
+  'auth.email': [],
+  'auth.changeEmail': ['email'],
+  'auth.verifyEmail': ['token'],
+  'auth.requestPasswordReset': ['identifier'],
+  'auth.resetPassword': ['token', 'newPassword'],
+  'dev.mailbox': [],
   'tasks.list': [],
   'tasks.create': ['title'],
   'tasks.update': ['id', 'title', 'done'],
@@ -40,6 +46,8 @@ const QUERIES = new Set([
   'auth.sessions',
   'auth.endedSessions',
   'auth.auditEvents',
+  'auth.email',
+  'dev.mailbox',
   'tasks.list',
   'admin.users',
   'admin.userSessions',
