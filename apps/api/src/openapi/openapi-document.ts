@@ -194,7 +194,8 @@ export function buildOpenApiDocument(
   }
 
   const { schemas } = z.toJSONSchema(registry, {
-    // Inputs as a caller may send them (defaults optional), outputs as the server writes them.
+    // Inputs as a caller may send them (a field with a default is optional); the output schemas have no
+    // defaults or transforms, so they read the same either way.
     io: 'input',
     unrepresentable: 'throw',
     uri: (id) => `${SCHEMA_REF_PREFIX}${id}`,
