@@ -19,7 +19,12 @@ import {
 } from 'openapi3-ts/oas31';
 import { z } from 'zod';
 import { appRouter } from '../router.js';
-import { procedureDocs, type ProcedureAccess, type ProcedureDoc } from './procedure-docs.js';
+import {
+  isDevelopmentOnlyPath,
+  procedureDocs,
+  type ProcedureAccess,
+  type ProcedureDoc,
+} from './procedure-docs.js';
 import { namedWireSchemas } from './wire-schemas.js';
 
 /** Where the server serves the document. */
@@ -30,11 +35,12 @@ const SCHEMA_REF_PREFIX = '#/components/schemas/';
 const ERROR_RESPONSE_REF = '#/components/responses/Error';
 
 const STATUS_DESCRIPTIONS: Record<number, string> = {
-  400: 'Bad input (`data.zodError` names each field), or a request the server refuses before tRPC parses it',
+  400: 'Bad input (`data.zodError` names each field), an emailed link that no longer works (`data.reason: "LINK_INVALID"`), or a request the server refuses before tRPC parses it',
   401: 'Not authenticated: `data.reason` is MISSING, EXPIRED, INVALID, REVOKED, CREDENTIALS or FRESH_LOGIN_REQUIRED',
-  403: 'Role too low, or a cookie call without an allowed Origin (`data.reason: "CSRF"`)',
-  404: 'No such row of the caller',
-  409: 'Username taken',
+  403: 'Role too low, a cookie call without an allowed Origin (`data.reason: "CSRF"`), or an admin procedure aimed at the admin\'s own account or session (`data.reason: "SELF_TARGET"`)',
+  404: 'No such row (of the caller, or for an admin of anyone)',
+  409: 'Username taken, or an address another account proved first',
+  412: 'Account recovery is off on this server (`data.reason: "RECOVERY_DISABLED"`)',
   413: 'Body over BODY_LIMIT_BYTES',
   415: 'A body that is not application/json',
   429: 'Rate limited: `data.retryAfter` seconds, and a Retry-After header',
@@ -118,14 +124,17 @@ function envelope(data: ReferenceObject): SchemaObject {
 }
 
 /**
- * The OpenAPI 3.1 document for every procedure of `router` (the app's by default). Throws when a procedure has
- * no row in `docs` or a row names no procedure, so a document can never silently leave one out.
+ * The OpenAPI 3.1 document for every procedure of `router` (the app's by default) but the development-only
+ * ones (procedure-docs.ts, DevelopmentOnlyPath). Throws when a procedure has no row in `docs` or a row names
+ * no procedure, so a document can never silently leave one out.
  */
 export function buildOpenApiDocument(
   router: AnyTRPCRouter = appRouter,
   docs: Record<string, ProcedureDoc<unknown>> = procedureDocs,
 ): OpenAPIObject {
-  const procedures = routerProcedures(router);
+  const procedures = Object.fromEntries(
+    Object.entries(routerProcedures(router)).filter(([path]) => !isDevelopmentOnlyPath(path)),
+  );
   const undocumented = Object.keys(procedures).filter((path) => !(path in docs));
   const stale = Object.keys(docs).filter((path) => !(path in procedures));
   if (undocumented.length > 0 || stale.length > 0)

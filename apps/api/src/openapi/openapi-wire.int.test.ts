@@ -51,6 +51,20 @@ async function signup(): Promise<WireSession> {
   return dataOf(call) as WireSession;
 }
 
+/**
+ * The token of the newest link to `page` mailed to `to`, read from the development outbox the test server
+ * sends to (NODE_ENV=test, no MAIL_URL) once the queue has sent it: a real link, as its reader would follow it.
+ */
+async function mailedToken(to: string, page: 'verify-email' | 'reset-password'): Promise<string> {
+  const mailer = api.server.app.mailer;
+  if (mailer?.outbox == null) throw new Error('the test server mails to the development outbox');
+  await mailer.queue.idle();
+  const message = mailer.outbox.messages().find((sent) => sent.to === to);
+  const link = message?.text.match(new RegExp(`/${page}#token=([^\\s]+)`));
+  if (link?.[1] === undefined) throw new Error(`no ${page} link mailed to ${to}`);
+  return decodeURIComponent(link[1]);
+}
+
 describe('the served OpenAPI document', () => {
   it('is the committed apps/api/openapi.json', () => {
     const committed: unknown = JSON.parse(
@@ -126,6 +140,56 @@ describe('the served OpenAPI document', () => {
     expect(dataOf(all)).toEqual({ revoked: 1 });
   });
 
+  it('answers the email and password reset operations, following the links they mail', async () => {
+    const username = uniqueUsername('oasm');
+    const email = `${username.toLowerCase()}@example.com`;
+    const signedUp = dataOf(
+      await client.call('authSignup', {
+        input: { username, password: GOOD_PASSWORD, email, refreshTransport: 'body' },
+      }),
+    ) as WireSession;
+    const verifyToken = await mailedToken(email, 'verify-email');
+    const verified = await client.call('authVerifyEmail', { input: { token: verifyToken } });
+    expect(dataOf(verified)).toEqual({ email });
+    const used = await client.call('authVerifyEmail', { input: { token: verifyToken } });
+    expect([used.status, errorOf(used).reason]).toEqual([400, 'LINK_INVALID']);
+
+    const accessToken = signedUp.accessToken;
+    const status = dataOf(await client.call('authEmail', { accessToken })) as { email: string | null };
+    expect(status.email).toBe(email);
+    const newEmail = `new-${email}`;
+    const changing = await client.call('authChangeEmail', { accessToken, input: { email: newEmail } });
+    expect(dataOf(changing)).toEqual({ pending: newEmail });
+
+    expect(
+      dataOf(await client.call('authRequestPasswordReset', { input: { identifier: username } })),
+    ).toEqual({ ok: true });
+    const resetToken = await mailedToken(email, 'reset-password');
+    const reset = await client.call('authResetPassword', {
+      input: { token: resetToken, newPassword: `${GOOD_PASSWORD} reset` },
+    });
+    expect(dataOf(reset)).toEqual({ ok: true });
+
+    // The reset revoked the signup's session, which now shows among the ended ones.
+    const login = dataOf(
+      await client.call('authLogin', {
+        input: { username, password: `${GOOD_PASSWORD} reset`, refreshTransport: 'body' },
+      }),
+    ) as WireSession;
+    const ended = dataOf(
+      await client.call('authEndedSessions', { accessToken: login.accessToken }),
+    ) as { endedReason: string }[];
+    expect(ended).toEqual([expect.objectContaining({ endedReason: 'password-reset' })]);
+
+    const deleted = await client.call('authDeleteAccount', {
+      accessToken: login.accessToken,
+      input: { password: `${GOOD_PASSWORD} reset` },
+    });
+    expect(dataOf(deleted)).toEqual({ ok: true });
+    const afterDelete = await client.call('authMe', { accessToken: login.accessToken });
+    expect([afterDelete.status, errorOf(afterDelete).reason]).toEqual([401, 'REVOKED']);
+  });
+
   it('answers the admin operations for an admin and FORBIDDEN for a user', async () => {
     const admin = await signup();
     await api.repositories.users.setRole(admin.user.id, 'admin');
@@ -141,6 +205,33 @@ describe('the served OpenAPI document', () => {
       input: { userId: user.user.id },
     });
     expect((dataOf(disabled) as { disabledAt: string | null }).disabledAt).not.toBeNull();
+    const enabled = await client.call('adminEnableUser', {
+      accessToken: admin.accessToken,
+      input: { userId: user.user.id },
+    });
+    expect((dataOf(enabled) as { disabledAt: string | null }).disabledAt).toBeNull();
+
+    const other = await signup();
+    const otherSessions = dataOf(
+      await client.call('adminUserSessions', {
+        accessToken: admin.accessToken,
+        input: { userId: other.user.id },
+      }),
+    ) as { id: string }[];
+    expect(otherSessions).toHaveLength(1);
+    const revoked = await client.call('adminRevokeSession', {
+      accessToken: admin.accessToken,
+      input: { userId: other.user.id, sessionId: otherSessions[0]?.id },
+    });
+    expect(dataOf(revoked)).toEqual({ ok: true });
+    const ownSessionId = (
+      dataOf(await client.call('authToken', { accessToken: admin.accessToken })) as { sessionId: string }
+    ).sessionId;
+    const self = await client.call('adminRevokeSession', {
+      accessToken: admin.accessToken,
+      input: { userId: admin.user.id, sessionId: ownSessionId },
+    });
+    expect([self.status, errorOf(self).reason]).toEqual([403, 'SELF_TARGET']);
     const stranger = await signup();
     const refused = await client.call('adminUsers', { accessToken: stranger.accessToken });
     expect([refused.status, errorOf(refused).code]).toEqual([403, 'FORBIDDEN']);

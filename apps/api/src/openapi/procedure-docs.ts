@@ -1,7 +1,7 @@
 // One row per procedure of the router: what the OpenAPI document says about it beyond its input schema (which
 // comes from the router itself). The table is typed by the router: a procedure added without a row, or a row
 // left behind by a removed one, is a type error, and so is an output schema that lacks a field the procedure
-// answers with.
+// answers with. The `dev` router is left out (DevelopmentOnlyPath below).
 import type { inferRouterOutputs } from '@trpc/server';
 import { z } from 'zod';
 import type { AppRouter } from '../router.js';
@@ -9,8 +9,11 @@ import {
   adminUserSchema,
   auditEventSchema,
   authSettingsSchema,
+  emailStatusSchema,
+  endedSessionViewSchema,
   loginSessionSchema,
   okSchema,
+  ownSessionViewSchema,
   sessionSchema,
   sessionViewSchema,
   taskSchema,
@@ -24,6 +27,21 @@ type Outputs = inferRouterOutputs<AppRouter>;
 export type ProcedurePath = {
   [Router in Extract<keyof Outputs, string>]: `${Router}.${Extract<keyof Outputs[Router], string>}`;
 }[Extract<keyof Outputs, string>];
+
+/**
+ * The procedures of the `dev` router (`dev.mailbox`), which exist only outside production and answer NOT_FOUND
+ * in it. The document is the same file in every environment (served at /openapi.json in production too), so it
+ * describes only what every environment serves; like the development-only /docs page, they stay out of it.
+ */
+export type DevelopmentOnlyPath = Extract<ProcedurePath, `dev.${string}`>;
+
+/** Whether a procedure is development-only, so left out of the document (DevelopmentOnlyPath). */
+export function isDevelopmentOnlyPath(path: string): boolean {
+  return path.startsWith('dev.');
+}
+
+/** Every procedure the document describes. */
+export type DocumentedPath = Exclude<ProcedurePath, DevelopmentOnlyPath>;
 
 type OutputOf<Path extends ProcedurePath> =
   Path extends `${infer Router extends Extract<keyof Outputs, string>}.${infer Name}`
@@ -39,7 +57,7 @@ type OutputOf<Path extends ProcedurePath> =
 export type ProcedureAccess = 'public' | 'bearer' | 'refresh-token' | 'refresh-token-or-bearer';
 
 /** Statuses a call may answer with besides 200, each with the error envelope (apps/api/README.md, Errors). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 429;
 
 export interface ProcedureDoc<Output> {
   summary: string;
@@ -51,14 +69,14 @@ export interface ProcedureDoc<Output> {
 
 const userFacingAuthErrors = [400, 401] as const satisfies readonly ErrorStatus[];
 
-export const procedureDocs: { [Path in ProcedurePath]: ProcedureDoc<OutputOf<Path>> } = {
+export const procedureDocs: { [Path in DocumentedPath]: ProcedureDoc<OutputOf<Path>> } = {
   'auth.signup': {
     summary: 'Create an account and its first session',
     description:
-      'The role is always `user`. With `refreshTransport: "body"` the refresh token comes in the answer; by default it is set as the httpOnly refresh cookie.',
+      'The role is always `user`. With `refreshTransport: "body"` the refresh token comes in the answer; by default it is set as the httpOnly refresh cookie. With `email`, a verification link is mailed to it (`412 RECOVERY_DISABLED` on a server without account recovery); the address is the account\'s once the link is followed (`auth.verifyEmail`).',
     access: 'public',
     output: sessionSchema,
-    errors: [400, 409, 429],
+    errors: [400, 409, 412, 429],
   },
   'auth.login': {
     summary: 'Log in with a username and password',
@@ -91,7 +109,8 @@ export const procedureDocs: { [Path in ProcedurePath]: ProcedureDoc<OutputOf<Pat
     errors: [401],
   },
   'auth.settings': {
-    summary: 'What this server enforces: token lifetimes, the fresh-login window, the password rules',
+    summary:
+      'What this server enforces: token lifetimes, the fresh-login window, the password rules, whether account recovery is on',
     access: 'public',
     output: authSettingsSchema,
     errors: [],
@@ -111,7 +130,13 @@ export const procedureDocs: { [Path in ProcedurePath]: ProcedureDoc<OutputOf<Pat
   'auth.sessions': {
     summary: "The caller's live sessions, the current one marked",
     access: 'bearer',
-    output: z.array(sessionViewSchema),
+    output: z.array(ownSessionViewSchema),
+    errors: [401],
+  },
+  'auth.endedSessions': {
+    summary: "The caller's last 20 ended sessions (not merely expired), most recently ended first, and why",
+    access: 'bearer',
+    output: z.array(endedSessionViewSchema),
     errors: [401],
   },
   'auth.revokeSession': {
@@ -126,7 +151,54 @@ export const procedureDocs: { [Path in ProcedurePath]: ProcedureDoc<OutputOf<Pat
       'Needs a login within the fresh-login window (`401 FRESH_LOGIN_REQUIRED` otherwise). Answers a fresh access token and no refresh token: this session keeps the one it has.',
     access: 'bearer',
     output: sessionSchema,
-    errors: userFacingAuthErrors,
+    // 429: the current password is counted like a login attempt.
+    errors: [400, 401, 429],
+  },
+  'auth.email': {
+    summary: "The account's proven address, and the one waiting for its verification link",
+    access: 'bearer',
+    output: emailStatusSchema,
+    errors: [401],
+  },
+  'auth.changeEmail': {
+    summary: 'Start a change of address: the new one is mailed a verification link',
+    description:
+      'Needs a login within the fresh-login window. The address becomes the account\'s only once the link is followed (`auth.verifyEmail`), and the old address is told then. Rate limited per caller and per address.',
+    access: 'bearer',
+    output: z.strictObject({ pending: z.string() }),
+    errors: [400, 401, 412, 429],
+  },
+  'auth.verifyEmail': {
+    summary: "Follow a verification link: the address becomes the account's",
+    description:
+      'A token that is unknown, used, replaced by a newer one or expired is `400 LINK_INVALID`; an address another account proved first is `409`.',
+    access: 'public',
+    output: z.strictObject({ email: z.string() }),
+    errors: [400, 409, 412],
+  },
+  'auth.requestPasswordReset': {
+    summary: 'Mail a password reset link to the verified address of an account',
+    description:
+      'The identifier is a username or an address. The answer is the same whether it names an account or not, and a link goes only to an address the account proved.',
+    access: 'public',
+    output: okSchema,
+    errors: [400, 412, 429],
+  },
+  'auth.resetPassword': {
+    summary: "Set a new password with a reset link's token; every session of the account is revoked",
+    description:
+      'The token works once, and only the newest one of the account (`400 LINK_INVALID` otherwise). The password rules apply; the address is told of the change.',
+    access: 'public',
+    output: okSchema,
+    errors: [400, 412],
+  },
+  'auth.deleteAccount': {
+    summary: "Delete the caller's account: the user, its tasks and every session, at once",
+    description:
+      'Needs a login within the fresh-login window and the password in the call (`401 CREDENTIALS` when wrong, nothing deleted; counted like a login attempt).',
+    access: 'bearer',
+    output: okSchema,
+    errors: [400, 401, 429],
   },
   'auth.auditEvents': {
     summary: 'My last 100 audit events, newest first',
@@ -172,8 +244,29 @@ export const procedureDocs: { [Path in ProcedurePath]: ProcedureDoc<OutputOf<Pat
   },
   'admin.disableUser': {
     summary: 'Disable a user; every session of theirs is revoked at once (role admin)',
+    description: 'The admin\'s own account is `403 SELF_TARGET`.',
     access: 'bearer',
     output: adminUserSchema,
+    errors: [400, 401, 403, 404],
+  },
+  'admin.enableUser': {
+    summary: 'Let a disabled user log in again; their sessions stay revoked (role admin)',
+    access: 'bearer',
+    output: adminUserSchema,
+    errors: [400, 401, 403, 404],
+  },
+  'admin.userSessions': {
+    summary: "A user's live sessions, most recently used first (role admin)",
+    access: 'bearer',
+    output: z.array(sessionViewSchema),
+    errors: [400, 401, 403, 404],
+  },
+  'admin.revokeSession': {
+    summary: "Revoke one live session of a user at once (role admin)",
+    description:
+      'Not a live session of that user: `404`. The admin\'s own session is `403 SELF_TARGET` (`auth.revokeSession` ends it).',
+    access: 'bearer',
+    output: okSchema,
     errors: [400, 401, 403, 404],
   },
 };

@@ -3,7 +3,7 @@
 // schema against the router's inferred output, so a field added to or dropped from an answer is a type error
 // there, and openapi-wire.int.test.ts validates real answers against the document (strict objects: a field
 // the document does not name fails it).
-import { userRoles } from '@latchkey/db';
+import { sessionEndReasons, userRoles } from '@latchkey/db';
 import { z } from 'zod';
 import type { AuthFailureReason } from '../errors.js';
 
@@ -54,8 +54,13 @@ export const authSettingsSchema = z.strictObject({
   sessionAbsoluteSeconds: z.int(),
   freshLoginSeconds: z.int(),
   password: z.strictObject({ minLength: z.int(), maxLength: z.int(), maxBytes: z.int() }),
+  accountRecovery: z
+    .boolean()
+    .describe('Whether the email procedures work here (else they answer `412 RECOVERY_DISABLED`).'),
 });
 
+// routers/session-view.ts: one session as every sessions list puts it, the user's own live ones adding which
+// is the caller's, the ended ones adding when and why.
 export const sessionViewSchema = z.strictObject({
   id: z.uuid(),
   createdAt: isoDateTime,
@@ -64,8 +69,29 @@ export const sessionViewSchema = z.strictObject({
   browser: z.string().nullable(),
   os: z.string().nullable(),
   deviceLabel: z.string(),
-  signedInFrom: z.string().nullable(),
-  current: z.boolean(),
+  signedInFrom: z.string().nullable().describe('The address of the login.'),
+  lastUsedFrom: z
+    .string()
+    .nullable()
+    .describe('The address of the latest refresh (the login\'s until the first one).'),
+});
+
+export const ownSessionViewSchema = sessionViewSchema.extend({
+  current: z.boolean().describe('The session of the access token that asked.'),
+});
+
+export const endedSessionViewSchema = sessionViewSchema.extend({
+  endedAt: isoDateTime,
+  endedReason: z.enum(sessionEndReasons),
+});
+
+export const emailStatusSchema = z.strictObject({
+  email: z.string().nullable().describe('The proven address, if any.'),
+  verifiedAt: isoDateTime.nullable(),
+  pending: z
+    .strictObject({ email: z.string(), expiresAt: isoDateTime })
+    .nullable()
+    .describe('The address waiting for its verification link to be followed.'),
 });
 
 export const auditEventSchema = z.strictObject({
@@ -102,6 +128,9 @@ const authFailureReasons = {
   CREDENTIALS: 'CREDENTIALS',
   FRESH_LOGIN_REQUIRED: 'FRESH_LOGIN_REQUIRED',
   CSRF: 'CSRF',
+  LINK_INVALID: 'LINK_INVALID',
+  RECOVERY_DISABLED: 'RECOVERY_DISABLED',
+  SELF_TARGET: 'SELF_TARGET',
 } as const satisfies { [Reason in AuthFailureReason]: Reason };
 
 // The tRPC error envelope (apps/api/README.md, Errors). Not strict: tRPC owns this shape and may add to it.
@@ -136,6 +165,9 @@ export const namedWireSchemas = {
   TokenDescription: tokenDescriptionSchema,
   AuthSettings: authSettingsSchema,
   SessionView: sessionViewSchema,
+  OwnSessionView: ownSessionViewSchema,
+  EndedSessionView: endedSessionViewSchema,
+  EmailStatus: emailStatusSchema,
   AuditEvent: auditEventSchema,
   Task: taskSchema,
   AdminUser: adminUserSchema,
