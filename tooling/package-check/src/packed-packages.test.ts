@@ -97,6 +97,11 @@ afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
+function packedVersionOf(name: string): string {
+  return (JSON.parse(readFileSync(join(packedOf(name).dir, 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
 function packedOf(name: string): Packed {
   const found = packed.get(name);
   if (found === undefined) throw new Error(`${name} was not packed`);
@@ -120,8 +125,20 @@ describe.each(PUBLISHED_PACKAGES)('the packed %s', (name) => {
       ...manifest.optionalDependencies,
     });
     for (const specifier of specifiers) expect(specifier).not.toMatch(/^(workspace|catalog):/);
-    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }))
-      expect(dependency).not.toMatch(/^@latchkey\//);
+  });
+
+  it('depends on a workspace package only when it is published too, at the version packed beside it', () => {
+    // @latchkey/auth imports its token profile from @latchkey/verifier: the two are released together.
+    const { manifest } = packedOf(name);
+    const published: readonly string[] = PUBLISHED_PACKAGES;
+    for (const [dependency, specifier] of Object.entries({
+      ...manifest.dependencies,
+      ...manifest.peerDependencies,
+    })) {
+      if (!dependency.startsWith('@latchkey/')) continue;
+      expect([dependency, published.includes(dependency)]).toEqual([dependency, true]);
+      expect([dependency, specifier]).toEqual([dependency, packedVersionOf(dependency)]);
+    }
   });
 
   it('is not private, so changesets versions it and npm publishes it', () => {
@@ -206,6 +223,18 @@ describe('a scratch project that installs the tarballs with npm', () => {
       rightPassword: true,
       wrongPassword: false,
       policy: 'TOO_COMMON',
+    });
+  });
+
+  it('runs @latchkey/verifier from ESM with the packed @latchkey/auth: a token verified over a JWKS', async () => {
+    const { stdout } = await run('node', ['verifier.mjs'], { cwd: projectDir });
+    expect(JSON.parse(stdout)).toEqual({
+      algorithm: 'EdDSA',
+      type: 'at+jwt',
+      userId: '7a6c3a52-8f63-4a43-9d1a-0f3b2d1c4e5f',
+      sessionId: 'b1f0e2d3-4c5b-4a69-8788-99aabbccddee',
+      role: 'user',
+      otherAudience: 'TOKEN_INVALID CLAIM_AUD',
     });
   });
 

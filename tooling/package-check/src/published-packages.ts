@@ -3,4 +3,4 @@
  * packed-packages.test.ts; it also needs a consumer in consumers/ (`<name>.mjs` run by node, `<name>.ts`
  * type-checked), named after the package without its scope.
  */
-export const PUBLISHED_PACKAGES = ['@latchkey/auth', '@latchkey/client'] as const;
+export const PUBLISHED_PACKAGES = ['@latchkey/auth', '@latchkey/client', '@latchkey/verifier'] as const;
