@@ -3,12 +3,7 @@
 // imports its token profile): a token signed by auth with an EdDSA key, verified by the verifier against a
 // JWKS served over HTTP, and a token of another audience refused. Prints one JSON line.
 import { createServer } from 'node:http';
-import {
-  createAccessTokenService,
-  generateSigningKey,
-  keySetSigningKeys,
-  parseKeySet,
-} from '@latchkey/auth';
+import { createAccessTokenService, generateSigningKey, keySetSigningKeys, parseKeySet } from '@latchkey/auth';
 import { VerifierError, bearerToken, createVerifier } from '@latchkey/verifier';
 import { ACCESS_TOKEN_TYPE } from '@latchkey/verifier/profile';
 
@@ -38,7 +33,12 @@ const tokensFor = (audience) =>
 const issued = await (await tokensFor('scratch-api')).issue(subject);
 const elsewhere = await (await tokensFor('another-api')).issue(subject);
 
-const verifier = createVerifier({ apiUrl, issuer: 'scratch', audience: 'scratch-api', revocations: 'ignore' });
+const verifier = createVerifier({
+  apiUrl,
+  issuer: 'scratch',
+  audience: 'scratch-api',
+  revocations: 'ignore',
+});
 await verifier.start();
 const claims = await verifier.verify(bearerToken(`Bearer ${issued.token}`) ?? '');
 let otherAudience = null;

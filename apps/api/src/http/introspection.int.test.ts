@@ -78,7 +78,12 @@ describe('POST /oauth/introspect', () => {
 
   it('reads the database: a session revoked there without an announcement is inactive', async () => {
     const { accessToken, userId, sessionId } = await signup(api);
-    await api.repositories.sessions.revoke({ sessionId, userId, reason: 'revoked-by-admin', now: new Date() });
+    await api.repositories.sessions.revoke({
+      sessionId,
+      userId,
+      reason: 'revoked-by-admin',
+      now: new Date(),
+    });
     expect(api.server.app.revocations.isRevoked(sessionId)).toBe(false);
     expect(await (await introspect(api, form({ token: accessToken }))).json()).toStrictEqual({
       active: false,

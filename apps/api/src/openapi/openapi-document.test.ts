@@ -23,9 +23,7 @@ describe('the OpenAPI document', () => {
     );
     const procedures = Object.entries(routerProcedures(appRouter))
       .filter(([path]) => !path.startsWith('dev.'))
-      .map(
-      ([path, procedure]) => `${procedure._def.type === 'query' ? 'get' : 'post'} /trpc/${path}`,
-    );
+      .map(([path, procedure]) => `${procedure._def.type === 'query' ? 'get' : 'post'} /trpc/${path}`);
     expect(operations.sort()).toEqual(procedures.sort());
   });
 

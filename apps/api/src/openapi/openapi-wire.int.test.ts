@@ -176,9 +176,9 @@ describe('the served OpenAPI document', () => {
         input: { username, password: `${GOOD_PASSWORD} reset`, refreshTransport: 'body' },
       }),
     ) as WireSession;
-    const ended = dataOf(
-      await client.call('authEndedSessions', { accessToken: login.accessToken }),
-    ) as { endedReason: string }[];
+    const ended = dataOf(await client.call('authEndedSessions', { accessToken: login.accessToken })) as {
+      endedReason: string;
+    }[];
     expect(ended).toEqual([expect.objectContaining({ endedReason: 'password-reset' })]);
 
     const deleted = await client.call('authDeleteAccount', {

@@ -163,7 +163,7 @@ export const procedureDocs: { [Path in DocumentedPath]: ProcedureDoc<OutputOf<Pa
   'auth.changeEmail': {
     summary: 'Start a change of address: the new one is mailed a verification link',
     description:
-      'Needs a login within the fresh-login window. The address becomes the account\'s only once the link is followed (`auth.verifyEmail`), and the old address is told then. Rate limited per caller and per address.',
+      "Needs a login within the fresh-login window. The address becomes the account's only once the link is followed (`auth.verifyEmail`), and the old address is told then. Rate limited per caller and per address.",
     access: 'bearer',
     output: z.strictObject({ pending: z.string() }),
     errors: [400, 401, 412, 429],
@@ -244,7 +244,7 @@ export const procedureDocs: { [Path in DocumentedPath]: ProcedureDoc<OutputOf<Pa
   },
   'admin.disableUser': {
     summary: 'Disable a user; every session of theirs is revoked at once (role admin)',
-    description: 'The admin\'s own account is `403 SELF_TARGET`.',
+    description: "The admin's own account is `403 SELF_TARGET`.",
     access: 'bearer',
     output: adminUserSchema,
     errors: [400, 401, 403, 404],
@@ -262,9 +262,9 @@ export const procedureDocs: { [Path in DocumentedPath]: ProcedureDoc<OutputOf<Pa
     errors: [400, 401, 403, 404],
   },
   'admin.revokeSession': {
-    summary: "Revoke one live session of a user at once (role admin)",
+    summary: 'Revoke one live session of a user at once (role admin)',
     description:
-      'Not a live session of that user: `404`. The admin\'s own session is `403 SELF_TARGET` (`auth.revokeSession` ends it).',
+      "Not a live session of that user: `404`. The admin's own session is `403 SELF_TARGET` (`auth.revokeSession` ends it).",
     access: 'bearer',
     output: okSchema,
     errors: [400, 401, 403, 404],

@@ -73,7 +73,7 @@ export const sessionViewSchema = z.strictObject({
   lastUsedFrom: z
     .string()
     .nullable()
-    .describe('The address of the latest refresh (the login\'s until the first one).'),
+    .describe("The address of the latest refresh (the login's until the first one)."),
 });
 
 export const ownSessionViewSchema = sessionViewSchema.extend({
