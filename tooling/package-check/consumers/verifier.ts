@@ -7,7 +7,10 @@ import {
 } from '@latchkey/verifier';
 import { ACCESS_TOKEN_TYPE } from '@latchkey/verifier/profile';
 
-export async function userOf(apiUrl: string, token: string): Promise<string | VerifierErrorCode> {
+export async function userOf(
+  apiUrl: string,
+  token: string,
+): Promise<{ userId: string } | { failed: VerifierErrorCode }> {
   const verifier = createVerifier({
     apiUrl,
     issuer: 'scratch',
@@ -18,9 +21,9 @@ export async function userOf(apiUrl: string, token: string): Promise<string | Ve
   try {
     const claims: AccessTokenClaims = await verifier.verify(token);
     const expiresAt: Date = claims.expiresAt;
-    return expiresAt > new Date() ? claims.userId : 'TOKEN_EXPIRED';
+    return expiresAt > new Date() ? { userId: claims.userId } : { failed: 'TOKEN_EXPIRED' };
   } catch (error) {
-    if (error instanceof VerifierError) return error.code;
+    if (error instanceof VerifierError) return { failed: error.code };
     throw error;
   } finally {
     await verifier.stop();
