@@ -13,6 +13,7 @@ import { formatReport, formatSection, skippedSection } from './report.js';
 import type { BenchReport, Section } from './report.js';
 import { runHttpBench } from './http.js';
 import { runLoginBench } from './logins.js';
+import { runPasswordResetBench } from './password-reset.js';
 import { runRefreshBench } from './refresh.js';
 import { runRevocationBench } from './revocation.js';
 import { runVerifyBench } from './verify.js';
@@ -27,6 +28,7 @@ const TITLES: Record<BenchmarkName, string> = {
   refresh: '4. Refresh rotations on PostgreSQL',
   'cold-start': '5. Cold start and memory',
   revocation: '6. Revocation latency, instance A to instance B, PostgreSQL',
+  'password-reset': '7. Password-reset requests by identifier kind',
 };
 
 function log(line: string): void {
@@ -71,6 +73,9 @@ async function runBenchmark(name: BenchmarkName, options: BenchOptions): Promise
     case 'revocation':
       // About 30-60 s at the default: a login, a check and a logout per revocation.
       return runRevocationBench({ revocations: options.revocations, databaseUrl: env.databaseUrl, log });
+    case 'password-reset':
+      // About 70 s at the default: 5 kinds x 6 rounds of 1 s (and a warm-up), on PostgreSQL then PGlite.
+      return runPasswordResetBench({ seconds, rounds: 6, databaseUrl: env.databaseUrl, log });
   }
 }
 

@@ -19,6 +19,8 @@ export interface LatchkeyInstance {
   transport?: LatchkeyApiConfig['transport'];
   logLevel?: LatchkeyApiConfig['logLevel'];
   rateLimits?: LatchkeyApiConfig['rateLimits'];
+  /** Account recovery on, mailing this SMTP server (default: off, as `pnpm start` in production). */
+  recovery?: LatchkeyApiConfig['recovery'];
   /** Names the instance's CPU profile, when profiles are asked for. */
   label?: string;
 }
@@ -73,6 +75,7 @@ export async function startLatchkeyServers(
           transport: instance.transport ?? 'fast',
           logLevel: instance.logLevel ?? 'default',
           rateLimits: instance.rateLimits ?? 'default',
+          recovery: instance.recovery ?? null,
         } satisfies LatchkeyApiConfig,
         {
           stdout: 'discard',
