@@ -74,7 +74,9 @@ async function runBenchmark(name: BenchmarkName, options: BenchOptions): Promise
       // About 30-60 s at the default: a login, a check and a logout per revocation.
       return runRevocationBench({ revocations: options.revocations, databaseUrl: env.databaseUrl, log });
     case 'password-reset':
-      // About 70 s at the default: 5 kinds x 6 rounds of 1 s (and a warm-up), on PostgreSQL then PGlite.
+      // 5 kinds x 6 rounds of `seconds / 2` (and a warm-up), on PostgreSQL then PGlite, each slice followed by a
+      // wait for the API's mail queue to drain, which is most of the time: 3-4 minutes for the quick run on a
+      // loaded 2-core machine.
       return runPasswordResetBench({ seconds, rounds: 6, databaseUrl: env.databaseUrl, log });
   }
 }
