@@ -24,7 +24,7 @@ export const DEFAULT_REVOCATIONS = 500;
 export const USAGE = `Usage: pnpm bench [--only ${BENCHMARKS.join(',')}] [--seconds N] [--revocations N] [--cpu-prof DIR] [--output FILE | --no-output]
 
   --only        comma-separated benchmarks to run (default: all)
-  --seconds     seconds per contender per round in the load benchmarks (default ${DEFAULT_SECONDS}; the default run takes about 10 minutes)
+  --seconds     seconds per contender per round in the load benchmarks (default ${DEFAULT_SECONDS}; the default run takes about 15 minutes)
   --revocations logouts the revocation benchmark times (default ${DEFAULT_REVOCATIONS}; a quick run: --seconds 0.5 --revocations 50)
   --cpu-prof    write a CPU profile of every Latchkey instance of the http benchmark into DIR (read them with
                 pnpm --filter @latchkey/bench profile DIR/*/*.cpuprofile); profiling slows what it measures
