@@ -1,7 +1,15 @@
 // Command-line options of `pnpm bench`, parsed with node:util parseArgs (no dependency needed for a few flags).
 import { parseArgs } from 'node:util';
 
-export const BENCHMARKS = ['verify', 'http', 'logins', 'refresh', 'cold-start', 'revocation', 'password-reset'] as const;
+export const BENCHMARKS = [
+  'verify',
+  'http',
+  'logins',
+  'refresh',
+  'cold-start',
+  'revocation',
+  'password-reset',
+] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export interface BenchOptions {

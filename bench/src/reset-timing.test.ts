@@ -60,10 +60,19 @@ describe('resetTimingRows', () => {
   });
 
   it('misses the goal when a kind answers measurably slower or faster', () => {
-    const slower = { kind: 'known username', rounds: unknownUsername.rounds.map((round) => ({ ...round, p50Ms: round.p50Ms * 1.2 })) };
-    const faster = { kind: 'unknown address', rounds: unknownUsername.rounds.map((round) => ({ ...round, p50Ms: round.p50Ms * 0.8 })) };
+    const slower = {
+      kind: 'known username',
+      rounds: unknownUsername.rounds.map((round) => ({ ...round, p50Ms: round.p50Ms * 1.2 })),
+    };
+    const faster = {
+      kind: 'unknown address',
+      rounds: unknownUsername.rounds.map((round) => ({ ...round, p50Ms: round.p50Ms * 0.8 })),
+    };
     const rows = resetTimingRows([unknownUsername, slower, faster], 'PostgreSQL');
-    expect(rows.filter((row) => row.goal !== undefined).map((row) => verdict(row))).toEqual(['MISSED', 'MISSED']);
+    expect(rows.filter((row) => row.goal !== undefined).map((row) => verdict(row))).toEqual([
+      'MISSED',
+      'MISSED',
+    ]);
   });
 
   it('refuses kinds measured over different rounds, and no kinds at all', () => {
