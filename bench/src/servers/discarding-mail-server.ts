@@ -1,8 +1,9 @@
 // The mail server the password-reset benchmark's API sends to: a real SMTP server in the bench process (the
 // `smtp-server` package, as apps/api/src/testing/test-mail-server.ts runs it) that accepts every message and
-// discards it, except for the recipients the bench is waiting on while it prepares its accounts (the link that
-// verifies an address). Nothing is parsed or kept during the timed rounds, so the mail the API sends for the
-// account with a verified address costs the bench process almost nothing.
+// discards it, except for a recipient the bench is waiting on: the link that verifies an address while it
+// prepares its accounts, and between timed slices the mail that shows the API's queue has drained. Nothing is
+// parsed or kept while a slice is timed, so the mail the API sends for the verified account costs the bench
+// process almost nothing.
 import type { AddressInfo } from 'node:net';
 
 import { SMTPServer } from 'smtp-server';
