@@ -2,6 +2,7 @@
 // confirm it from the mailed link; forget the password, follow the reset link, set a new one, and find every
 // old session ended and the new password working. The mail is read from the API's outbox (`dev.mailbox`).
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStage } from './harness.js';
@@ -127,7 +128,24 @@ describe('account recovery', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL('**/dashboard');
     await page.goto('/sessions');
-    // Only this login's session is live: the one from before the reset is gone.
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    // Only this login's session is live: the one from before the reset is gone, listed as ended by the reset.
+    const active = page.getByRole('table', { name: 'Active sessions' });
+    await expect.poll(() => active.locator('tbody tr').count()).toBe(1);
+    const ended = page.getByRole('table', { name: 'Recently ended' });
+    await expect.poll(() => ended.getByText('Ended by a password reset').count()).toBe(1);
+  });
+
+  it('ships no mailbox page: /dev/mailbox is "Page not found" in the production build, whose files never render it', async () => {
+    const page = await newPage();
+    await page.goto('/dev/mailbox');
+    await expect.poll(() => page.getByRole('heading', { name: 'Page not found' }).isVisible()).toBe(true);
+    expect(await page.getByText('Development mailbox').count()).toBe(0);
+
+    const assets = new URL('../dist/assets/', import.meta.url);
+    const scripts = (await readdir(assets)).filter((name) => name.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const name of scripts) {
+      expect(await readFile(new URL(name, assets), 'utf8')).not.toContain('Development mailbox');
+    }
   });
 });
