@@ -11,7 +11,6 @@ import { createDb, createRepositories } from '@latchkey/db';
 import type { Repositories } from '@latchkey/db';
 import postgres from 'postgres';
 
-import { skippedSection } from './report.js';
 import type { Row, Section } from './report.js';
 import { runAlternatingRounds } from './rounds.js';
 import { createScratchDatabase } from './scratch-database.js';
@@ -22,7 +21,7 @@ export interface RefreshBenchOptions {
   rounds: number;
   /** Chains rotating at once (and connections in each pool). */
   concurrency: number;
-  databaseUrl: string | null;
+  databaseUrl: string;
   log: (line: string) => void;
 }
 
@@ -142,14 +141,9 @@ async function rotationRate(chains: Chain[], rotate: Rotate, seconds: number): P
   return completed / seconds;
 }
 
-/** Runs benchmark 4, or says why it cannot. */
+/** Runs benchmark 4. */
 export async function runRefreshBench(options: RefreshBenchOptions): Promise<Section[]> {
   const title = '4. Refresh rotations on PostgreSQL';
-  if (options.databaseUrl === null) {
-    return [
-      skippedSection('refresh', title, 'DATABASE_URL is unset (this benchmark needs a PostgreSQL server)'),
-    ];
-  }
   const scratch = await createScratchDatabase(options.databaseUrl);
   try {
     const database = await createDb({ url: scratch.url });
